@@ -1,0 +1,444 @@
+"""Reading articles from files and folders: .txt, .md and .jsonl.
+
+`load(paths)` turns the paths a user gives into `Article`s, or into `Skipped`
+records that say in one line why an input could not be used. It never raises
+for a bad input, so one broken file does not stop a whole folder.
+
+The body is kept exactly as stored: bytes are decoded without translating
+newlines, so every offset the later stages compute can be checked with
+``article.text[start:end]`` against the file (minus its metadata header).
+
+A .txt or .md file may start with a metadata header::
+
+    ---
+    id: 003_b295f3cf550afbc6
+    outlet: Chicago Sun-Times
+    title: Mayor signs order
+    ---
+    The body starts on the line after the closing fence.
+
+This module knows nothing about NLP.
+"""
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+import re
+import stat
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .records import Article, Skipped
+
+MAX_BYTES = 64 * 1024 * 1024        # larger files are skipped, not read into memory
+MAX_HEADER_LINES = 30               # a header longer than this is taken to be body text
+SUFFIXES = (".txt", ".md", ".jsonl")
+METADATA_KEYS = ("id", "outlet", "title", "url", "published", "author")
+
+EXPECTED = ".txt, .md or .jsonl"
+NO_FILES = f"no {EXPECTED} files"
+
+# Share of control characters above which a file is treated as binary. Text in
+# any encoding has almost none; random binary data has about 12%.
+BINARY_CONTROL_SHARE = 0.05
+BINARY_SAMPLE = 64 * 1024
+# Control characters that ordinary text does contain.
+TEXT_CONTROLS = frozenset(b"\t\n\r\f")
+
+# `key: value`. A space (or the end of the line) must follow the colon so that
+# a line such as "http://example.com" is not mistaken for a key.
+HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*")
+
+
+class Unreadable(Exception):
+    """A file that cannot become an article; the message is the reason."""
+
+
+# --------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------
+
+def load(paths: Iterable[str], outlet: str | None = None) -> Iterator[Article | Skipped]:
+    """Yield an Article or a Skipped record for every input found under `paths`.
+
+    Each path is a file or a folder; folders are walked recursively in sorted
+    order. `outlet` is a default for articles that do not name their own.
+    """
+    # A single string would otherwise be iterated character by character.
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    for given in paths:
+        path = os.fspath(given)
+        if not os.path.lexists(path):
+            yield Skipped(path, "no such file or folder")
+        elif os.path.isdir(path):
+            yield from _load_folder(path, outlet)
+        else:
+            yield from _load_named_file(path, outlet)
+
+
+def build_article(text: str, *, id: str, source: str, outlet: str | None = None,
+                  title: str | None = None, url: str | None = None,
+                  published: str | None = None, author: str | None = None) -> Article:
+    """Make an Article from a body already in memory, computing its hash."""
+    meta = {"id": id, "outlet": outlet, "title": title, "url": url,
+            "published": published, "author": author}
+    return Article(text=text, source=source, sha256=content_hash(text, meta), **meta)
+
+
+def content_hash(text: str, meta: dict[str, str | None]) -> str:
+    """Hex sha256 of the body and the metadata fields.
+
+    The metadata is part of the hash so that correcting an outlet or a title
+    re-indexes the article. JSON with sorted keys gives one fixed byte string.
+    """
+    fields = {key: meta.get(key) for key in METADATA_KEYS}
+    fields["text"] = text
+    payload = json.dumps(fields, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """Split a `---` metadata header off the top of `text`.
+
+    Returns (metadata, body). Keys are lower-cased; values are stripped, and
+    one pair of surrounding quotes is removed. When the top of the text does
+    not look like a header, the metadata is empty and the body is `text`
+    unchanged, so a markdown horizontal rule never eats text.
+    """
+    lines = text.split("\n")     # not splitlines(): it also breaks on \x0c, \u2028 …
+    if not lines or lines[0].rstrip() != "---":
+        return {}, text
+    meta: dict[str, str] = {}
+    consumed = len(lines[0]) + 1
+    for line in lines[1:MAX_HEADER_LINES + 2]:
+        stripped = line.rstrip()
+        if stripped == "---":
+            if not any(key in meta for key in METADATA_KEYS):
+                return {}, text
+            return meta, text[consumed + len(line) + 1:]
+        match = HEADER_LINE.fullmatch(stripped)
+        if match is None:
+            return {}, text
+        meta[match.group(1).lower()] = _unquote(match.group(2) or "")
+        consumed += len(line) + 1
+    return {}, text             # no closing fence near the top: it is body text
+
+
+# --------------------------------------------------------------------------
+# Paths and folders
+# --------------------------------------------------------------------------
+
+def _load_named_file(path: str, outlet: str | None) -> Iterator[Article | Skipped]:
+    """Read a file the user named; its extension must be one we read."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in SUFFIXES:
+        shown = f"file type '{suffix}'" if suffix else "file with no extension"
+        yield Skipped(path, f"unsupported {shown} (expected {EXPECTED})")
+        return
+    yield from _load_file(path, outlet)
+
+
+def _load_folder(folder: str, outlet: str | None) -> Iterator[Article | Skipped]:
+    """Read every usable file under `folder`, or say that there is none."""
+    found = False
+    for item in _walk(folder):
+        found = True
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from _load_file(item, outlet)
+    if not found:
+        yield Skipped(folder, NO_FILES)
+
+
+def _walk(folder: str) -> Iterator[str | Skipped]:
+    """Yield the usable file paths under `folder`, depth first, sorted by name.
+
+    Files and subfolders are sorted together by name. Hidden entries are
+    skipped. The real path of every folder entered is remembered, so a
+    symlink loop (or two links to one folder) is entered only once.
+    """
+    visited: set[str] = set()
+    base = folder.rstrip("/" + os.sep) or folder   # "seeds/" and "seeds" give "seeds/x.txt"
+
+    def visit(current: str) -> Iterator[str | Skipped]:
+        real = os.path.realpath(current)
+        if real in visited:
+            return
+        visited.add(real)
+        try:
+            names = sorted(os.listdir(current))
+        except PermissionError:
+            yield Skipped(current, "cannot read folder: permission denied")
+            return
+        except OSError as error:
+            yield Skipped(current, f"cannot read folder: {_describe(error)}")
+            return
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = os.path.join(current, name)
+            if os.path.isdir(path):
+                yield from visit(path)
+            elif os.path.splitext(name)[1].lower() in SUFFIXES:
+                yield path
+
+    yield from visit(base)
+
+
+# --------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------
+
+def _load_file(path: str, outlet: str | None) -> Iterator[Article | Skipped]:
+    """Read one file of a supported type into articles (or Skipped records)."""
+    problem = _check_regular_file(path)
+    if problem is not None:
+        yield Skipped(path, problem)
+    elif path.lower().endswith(".jsonl"):
+        yield from _load_jsonl(path, outlet)
+    else:
+        yield _load_text(path, outlet)
+
+
+def _check_regular_file(path: str) -> str | None:
+    """Return why `path` cannot be read as a file, or None when it can."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        # lexists() said yes, so this is a link to nothing (or a file just removed).
+        return "broken symbolic link" if os.path.islink(path) else "no such file or folder"
+    except OSError as error:
+        return f"cannot read: {_describe(error)}"
+    if not stat.S_ISREG(info.st_mode):
+        # A FIFO or a device would block or never end.
+        return "not a regular file"
+    return None
+
+
+def _load_text(path: str, outlet: str | None) -> Article | Skipped:
+    """Read a .txt or .md file: decode it, split off the header, build the Article."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            return Skipped(path, f"file too large ({_mib(size)}; the limit is {_mib(MAX_BYTES)})")
+        text = decode(_read_bytes(path))
+    except Unreadable as problem:
+        return Skipped(path, str(problem))
+    except OSError as error:
+        return Skipped(path, f"cannot read: {_describe(error)}")
+    if not text.strip():
+        return Skipped(path, "empty file")
+    meta, body = split_header(text)
+    if not body.strip():
+        return Skipped(path, "empty file (nothing after the metadata header)")
+    return _article(body, meta, source=path, default_id=Path(path).stem, outlet=outlet)
+
+
+def _read_bytes(path: str) -> bytes:
+    """Read the whole file as bytes (a separate function so tests can fail it)."""
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def decode(data: bytes) -> str:
+    """Decode file bytes to text, or raise Unreadable with a one-line reason.
+
+    UTF-8 is required; a UTF-8 byte order mark is dropped, and a file with a
+    UTF-16 byte order mark (as Windows editors write) is decoded as UTF-16.
+    Newlines are left exactly as stored.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text = data.decode("utf-16")        # uses the BOM and drops it
+        except UnicodeDecodeError as error:
+            raise Unreadable(f"not valid UTF-16 ({error.reason}); convert it to UTF-8") from None
+        if _looks_binary(ord(char) for char in text[:BINARY_SAMPLE]):
+            raise Unreadable("binary file, not text")
+        return text
+    if b"\x00" in data or _looks_binary(data[:BINARY_SAMPLE]):
+        raise Unreadable("binary file, not text")
+    skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    try:
+        return data[skip:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = skip + error.start           # offset in the file, BOM included
+        raise Unreadable(
+            f"not valid UTF-8 (byte 0x{data[offset]:02X} at offset {offset}); "
+            "convert it to UTF-8") from None
+
+
+def _looks_binary(codes: Iterable[int]) -> bool:
+    """True when a NUL or more than a few percent control characters occur."""
+    total = controls = 0
+    for code in codes:
+        total += 1
+        if code == 0:
+            return True
+        if (code < 0x20 and code not in TEXT_CONTROLS) or code == 0x7F:
+            controls += 1
+    return total > 0 and controls / total > BINARY_CONTROL_SHARE
+
+
+# --------------------------------------------------------------------------
+# JSONL
+# --------------------------------------------------------------------------
+
+def _load_jsonl(path: str, outlet: str | None) -> Iterator[Article | Skipped]:
+    """Read a .jsonl file: one article per line; a bad line is skipped alone."""
+    stem = Path(path).stem
+    seen_any = False
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(BINARY_SAMPLE)
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                # Would otherwise be called binary for its NUL bytes.
+                yield Skipped(path, "UTF-16 text; convert it to UTF-8 (JSONL must be UTF-8)")
+                return
+            if b"\x00" in head or _looks_binary(head):
+                yield Skipped(path, "binary file, not text")
+                return
+            handle.seek(0)
+            for lineno, offset, raw in _numbered_lines(handle):
+                if raw is not None and not raw.strip():
+                    continue          # blank lines are allowed, e.g. a trailing one
+                seen_any = True
+                source = f"{path}:{lineno}"
+                if raw is None:
+                    yield Skipped(source, f"line too long (over {_mib(MAX_BYTES)})")
+                    continue
+                try:
+                    record = _parse_jsonl_line(raw, offset)
+                except Unreadable as problem:
+                    yield Skipped(source, str(problem))
+                    continue
+                meta = {key: _scalar(record.get(key)) for key in METADATA_KEYS}
+                yield _article(record["text"], meta, source=source,
+                               default_id=f"{stem}-{lineno}", outlet=outlet)
+    except OSError as error:
+        yield Skipped(path, f"cannot read: {_describe(error)}")
+        return
+    if not seen_any:
+        yield Skipped(path, "empty file")
+
+
+def _numbered_lines(handle) -> Iterator[tuple[int, int, bytes | None]]:
+    """Yield (line number, byte offset, line bytes) without holding the whole file.
+
+    A line longer than MAX_BYTES is yielded with None for its bytes, so that
+    one giant line cannot exhaust memory; the caller reports it.
+    """
+    lineno = 0
+    offset = 0
+    while True:
+        raw = handle.readline(MAX_BYTES + 1)
+        if not raw:
+            return
+        lineno += 1
+        start = offset
+        offset += len(raw)
+        if len(raw) > MAX_BYTES:
+            # Read past the rest of the over-long line without keeping it.
+            while raw and not raw.endswith(b"\n"):
+                raw = handle.readline(MAX_BYTES + 1)
+                offset += len(raw)
+            yield lineno, start, None
+            continue
+        yield lineno, start, raw
+
+
+def _parse_jsonl_line(raw: bytes, offset: int) -> dict:
+    """Parse one JSONL line into a dict with a non-empty string `text`."""
+    skip = len(codecs.BOM_UTF8) if offset == 0 and raw.startswith(codecs.BOM_UTF8) else 0
+    try:
+        line = raw[skip:].decode("utf-8")
+    except UnicodeDecodeError as error:
+        where = offset + skip + error.start
+        raise Unreadable(
+            f"not valid UTF-8 (byte 0x{raw[skip + error.start]:02X} at offset {where}); "
+            "convert it to UTF-8") from None
+    try:
+        # Without its line ending, so an unterminated string is reported as such.
+        record = json.loads(line.rstrip("\r\n"))
+    except json.JSONDecodeError as error:
+        # json's messages end in " at" ("Expecting value", "Unterminated string starting at").
+        what = error.msg.removesuffix(" at")
+        raise Unreadable(f"not valid JSON ({what[:1].lower()}{what[1:]} at column {error.colno})") from None
+    if not isinstance(record, dict):
+        raise Unreadable(f"not a JSON object (got {_json_type(record)})")
+    if "text" not in record:
+        raise Unreadable('no "text" field')
+    if not isinstance(record["text"], str):
+        raise Unreadable(f'"text" must be a string (got {_json_type(record["text"])})')
+    if not record["text"].strip():
+        raise Unreadable('empty "text"')
+    return record
+
+
+def _scalar(value: object) -> str | None:
+    """A metadata value as a string; lists, objects and null count as missing."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"   # JSON spelling, not Python's True
+    if isinstance(value, (int, float)):
+        return str(value)
+    return None
+
+
+def _json_type(value: object) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+# --------------------------------------------------------------------------
+# Small helpers
+# --------------------------------------------------------------------------
+
+def _article(body: str, meta: dict[str, str | None], *, source: str, default_id: str,
+             outlet: str | None) -> Article:
+    """Build an Article from a body and its own metadata, filling in defaults."""
+    fields = {key: _blank_to_none(meta.get(key)) for key in METADATA_KEYS}
+    fields["id"] = fields["id"] or default_id
+    fields["outlet"] = fields["outlet"] or _blank_to_none(outlet)
+    return build_article(body, source=source, **fields)
+
+
+def _blank_to_none(value: str | None) -> str | None:
+    """Stripped value, or None when there is nothing in it."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def _unquote(value: str) -> str:
+    """Remove one pair of matching quotes around a header value (YAML habit)."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        return value[1:-1]
+    return value
+
+
+def _describe(error: OSError) -> str:
+    """A short lower-case description of an OS error."""
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return (error.strerror or str(error)).lower()
+
+
+def _mib(size: int) -> str:
+    """A byte count in MiB for messages."""
+    return f"{size / (1024 * 1024):.1f} MiB".replace(".0 MiB", " MiB")

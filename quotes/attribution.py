@@ -1,0 +1,492 @@
+"""Who said each quote: ordered sieves over the tokens around it.
+
+Each sieve is a small function `(quote index, Context) -> Attribution | None`.
+They are tried in the order of SIEVES; the first that answers wins and its
+name is stored on the quote as `rule`, with the cue, the mention and the
+resolution chain, so `--explain` can show a fact-checker why. A quote no sieve
+claims stays unattributed: no credible speaker is better than a guessed one.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from . import lexicon, marks
+from .document import ParsedArticle, Token
+from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
+from .speakers import (Entities, Mention, nominal_ending_at, nominal_starting_at, resolve, resolve_nominal,
+                       resolve_pronoun)
+
+SENTENCE_FINAL = {".", "!", "?", "…"}
+DASHES = ("—", "–", "-", "―", "--")
+WINDOW_AFTER = 25     # tokens read after a quote for its cue
+WINDOW_BEFORE = 40    # tokens read back from a quote to the start of its sentence
+TRANSCRIPT_LABEL = re.compile(r"[\"“'‘]*\s*([A-Z][A-Z.’'\- ]{1,40}):\s*$")
+
+
+@dataclass
+class Context:
+    doc: ParsedArticle
+    spans: list[QuoteSpan]
+    entities: Entities
+    first_token: list[int]        # per quote: first token of the quote, its opening mark included
+    end_token: list[int]          # per quote: one past its last token, closing mark included
+    quote_of_token: dict[int, int]
+    paragraph_of_token: list[int]
+    paragraph_bounds: list[tuple[int, int]]
+    results: list[Attribution]    # attributions decided so far, in quote order
+    speaker_entities: list[int | None]  # per decided quote: the speaker's entity index in this article
+    pending_entity: int | None = None   # entity of the attribution being built
+
+
+def attribute(doc: ParsedArticle, spans: list[QuoteSpan], article_id: str = "") -> tuple[list[Quote], Entities]:
+    """Quotes with their attribution, in text order, and the article's resolved entities."""
+    context = _context(doc, spans)
+    for index in range(len(spans)):
+        found = None
+        for sieve in SIEVES:
+            found = sieve(index, context)
+            if found is not None:
+                break
+        context.results.append(found or UNATTRIBUTED)
+        context.speaker_entities.append(context.pending_entity if found and found.speaker else None)
+        context.pending_entity = None
+    text = doc.text
+    quotes = [Quote(article_id, s.start, s.end, text[s.start:s.end], s.paragraph, s.open_mark, s.close_mark,
+                    a, s.continues, s.repairs) for s, a in zip(spans, context.results)]
+    return quotes, context.entities
+
+
+def _context(doc: ParsedArticle, spans: list[QuoteSpan]) -> Context:
+    tokens = doc.tokens
+    starts = [t.start for t in tokens]
+    first, end, quote_of = [], [], {}
+    for q, s in enumerate(spans):
+        lo = s.start - len(s.open_mark)
+        hi = s.end + len(s.close_mark)
+        a = bisect.bisect_left(starts, lo)
+        # A token that began before the opening mark but reaches into the quote belongs to it.
+        if a > 0 and tokens[a - 1].end > lo:
+            a -= 1
+        b = bisect.bisect_left(starts, hi)
+        first.append(a)
+        end.append(max(a, b))
+        for t in range(a, b):
+            quote_of[t] = q
+    bounds = marks.paragraphs(doc.text)
+    para_starts = [p[0] for p in bounds]
+    paragraph = [max(0, bisect.bisect_right(para_starts, t.start) - 1) for t in tokens]
+    entities = resolve(doc, set(quote_of))
+    return Context(doc, spans, entities, first, end, quote_of, paragraph, bounds, [], [])
+
+
+# --- windows of tokens around a quote ---------------------------------------------------
+
+def _after(index: int, c: Context) -> list[Token]:
+    """Tokens after the quote up to the end of its sentence, the next quote or the paragraph end.
+
+    A quote that ends its own sentence (“… badge numbers.” Johnson reiterated …) has no
+    after-window: what follows is a new sentence about something else.
+    """
+    tokens = c.doc.tokens
+    out: list[Token] = []
+    k = c.end_token[index]
+    para = c.spans[index].paragraph
+    span = c.spans[index]
+    last_char = c.doc.text[span.start:span.end].rstrip()[-1:]
+    if span.close_mark and k < len(tokens) and last_char in ".!?" and not tokens[k].text[:1].islower():
+        follow = [t.text.lower() for t in tokens[k:k + 3]]
+        if last_char == "." or not any(w in lexicon.load().speech_verbs for w in follow):
+            return out
+    while k < len(tokens) and len(out) < WINDOW_AFTER and k not in c.quote_of_token \
+            and c.paragraph_of_token[k] == para:
+        out.append(tokens[k])
+        if tokens[k].text in SENTENCE_FINAL:
+            break
+        k += 1
+    return out
+
+
+def _before(index: int, c: Context, through_quotes: bool = False) -> list[Token]:
+    """Tokens from the start of the quote's sentence (or the previous quote) up to the quote.
+
+    through_quotes: read on past earlier quotes that sit inside the same sentence
+    (Johnson called it ‘uncoordinated,’ arguing it ‘has …’), leaving their words out.
+    """
+    tokens = c.doc.tokens
+    out = []
+    k = c.first_token[index] - 1
+    para = c.spans[index].paragraph
+    while k >= 0 and len(out) < WINDOW_BEFORE and c.paragraph_of_token[k] == para \
+            and tokens[k].text not in SENTENCE_FINAL:
+        inside = c.quote_of_token.get(k)
+        if inside is not None:
+            quoted = c.doc.text[c.spans[inside].start:c.spans[inside].end].rstrip()
+            if not through_quotes or quoted[-1:] in ".!?":
+                break
+            k = c.first_token[inside] - 1
+            continue
+        out.append(tokens[k])
+        k -= 1
+    return out[::-1]
+
+
+def _next_quote_follows(index: int, window: list[Token], c: Context) -> bool:
+    """True where the window runs into the next quote after a colon ("Johnson replied: “…"): a lead-in.
+
+    After a comma (“A,” Scott said, “B.”) the cue serves both halves of a split quote.
+    """
+    if index + 1 >= len(c.spans) or not window:
+        return False
+    last = window[-1].index
+    return last + 1 == c.first_token[index + 1] and window[-1].text == ":"
+
+
+def _starts_sentence(index: int, c: Context) -> bool:
+    """True for a quote that opens its sentence (not a fragment inside paraphrase)."""
+    return not _before(index, c)
+
+
+# --- cues and mentions ---------------------------------------------------------------------
+
+def _is_filler(token: Token) -> bool:
+    low = token.text.lower()
+    return low in lexicon.load().cue_fillers or (low.endswith("ly") and len(low) > 3 and low.isalpha())
+
+
+def _cue_phrase_at(tokens: list[Token], k: int) -> int:
+    """Length of the cue phrase ("according to") starting at window position k, or 0."""
+    for phrase in lexicon.load().cue_phrases:
+        words = tuple(t.text.lower() for t in tokens[k:k + len(phrase)])
+        if words == phrase and phrase[0] == "according":
+            return len(phrase)
+    return 0
+
+
+def _subject_before(window: list[Token], k: int, c: Context) -> Mention | None:
+    """The mention that ends just before window position k, past fillers ("Johnson has also said")."""
+    j = k - 1
+    while j >= 0 and _is_filler(window[j]):
+        j -= 1
+    if j >= 0 and window[j].text == ")":
+        # "Sen. Claire McCaskill (D-Mo.) said": step over the parenthesis.
+        while j >= 0 and window[j].text != "(":
+            j -= 1
+        j -= 1
+    if j < 0:
+        return None
+    mention = c.entities.by_end_token.get(window[j].index)
+    if mention is None and window[j].text == "," and j > 0:
+        mention = _before_appositive(window, j, c)
+    if mention is None:
+        mention = _nominal(nominal_ending_at(c.doc, window[j].index), c)
+    return mention
+
+
+def _nominal(mention: Mention | None, c: Context) -> Mention | None:
+    """A nominal found at a cue ("the Vermont senator said"), resolved by its role where it has one."""
+    if mention is not None and mention.roles:
+        resolve_nominal(mention, c.entities.mentions, c.entities.entities)
+    return mention
+
+
+APPOSITIVE_OPENERS = {"a", "an", "the", "who", "whose", "one", "his", "her", "their", "its", "now", "then",
+                      "also", "himself", "herself", "which"}
+
+
+def _before_appositive(window: list[Token], comma: int, c: Context) -> Mention | None:
+    """"Hugh Hill, a doctor, said" / "McFaul, a senior fellow at …, said": the name before the appositive."""
+    for back in range(comma - 1, max(-1, comma - 30), -1):
+        if window[back].text == "," and back > 0:
+            opener = window[back + 1].text.lower() if back + 1 < comma else ""
+            mention = c.entities.by_end_token.get(window[back - 1].index)
+            if mention is not None and (opener in APPOSITIVE_OPENERS or comma - back <= 6):
+                return mention
+            return None
+    return None
+
+
+INVERSION_FOLLOWERS = {",", ".", ";", ":", "!", "?", "—", "in", "on", "at", "during", "after", "before", "when",
+                       "while", "who", "according", "to", "from", "last", "this", "earlier", "later", "(", ")",
+                       "of", "for", "as", "about"}
+
+
+def _subject_after(window: list[Token], k: int, c: Context) -> Mention | None:
+    """The speaker in an inversion: “…,” said Johnson / “…,” said the mayor, adding …
+
+    Only right after the quote or a comma, only for finite verbs, and only where
+    the mention ends the clause; "says Chicago law enforcement will …" is no inversion.
+    """
+    verb = window[k].text.lower()
+    if verb.endswith("ing") or (k > 0 and window[k - 1].text not in (",", "—", ":") and not _is_filler(window[k - 1])):
+        return None
+    j = k + 1
+    while j < len(window) and _is_filler(window[j]):
+        j += 1
+    if j >= len(window):
+        return None
+    mention = _mention_starting(window, j, c)
+    if mention is None:
+        return None
+    after = mention.end_token
+    last = window[-1].index
+    if after <= last and c.doc.tokens[after].text.lower() not in INVERSION_FOLLOWERS:
+        return None
+    return mention
+
+
+def _mention_starting(window: list[Token], j: int, c: Context) -> Mention | None:
+    """The mention starting at window position j, or just after a leading "the" ("according to the White House")."""
+    for k in (j, j + 1):
+        if k >= len(window):
+            return None
+        mention = c.entities.by_start_token.get(window[k].index)
+        if mention is not None:
+            return mention
+        if window[k].text.lower() != "the":
+            break
+    return _nominal(nominal_starting_at(c.doc, window[j].index, window[-1].index + 1), c)
+
+
+def _find_cue(window: list[Token], c: Context, nearest_last: bool) -> tuple[Span, Mention | None] | None:
+    """A speech cue in the window and the speaker mention beside it.
+
+    nearest_last: read the window from its end (cues before a quote are nearest at the end).
+    A cue whose mention is found wins over one without.
+    """
+    lex = lexicon.load()
+    order = range(len(window) - 1, -1, -1) if nearest_last else range(len(window))
+    bare_cue = None
+    for k in order:
+        token = window[k]
+        n = _cue_phrase_at(window, k)
+        if n:
+            cue = Span(token.start, window[k + n - 1].end, c.doc.text[token.start:window[k + n - 1].end])
+            mention = _mention_starting(window, k + n, c)
+            if mention:
+                return cue, mention
+            bare_cue = bare_cue or (cue, None)
+        elif token.text.lower() in lex.speech_verbs:
+            cue = Span(token.start, token.end, token.text)
+            mention = _subject_before(window, k, c) or _subject_after(window, k, c)
+            if mention:
+                return cue, mention
+            bare_cue = bare_cue or (cue, None)
+    return bare_cue
+
+
+def _attribution(mention: Mention | None, cue: Span | None, rule: str, c: Context,
+                 extra: tuple[str, ...] = ()) -> Attribution:
+    """An Attribution for a mention: its entity's canonical name where it resolved."""
+    if mention is None:
+        return Attribution(None, None, None, None, cue, rule, extra + ("no speaker mention beside the cue",))
+    if mention.kind == "pronoun":
+        mention.entity, mention.chain = None, ()
+        resolve_pronoun(mention, c.entities, c.doc, _recent_speakers(c))
+    entity = c.entities.entity_of(mention)
+    c.pending_entity = mention.entity
+    span = Span(mention.start, mention.end, mention.text)
+    chain = extra + mention.chain
+    if entity is None:
+        return Attribution(None, None, span, mention.kind, cue, rule,
+                           chain + (f"'{mention.text}' could not be resolved to a person: left unattributed",))
+    return Attribution(entity.name, entity.kind, span, mention.kind, cue, rule, chain)
+
+
+def _recent_speakers(c: Context) -> list[int]:
+    """Entities that spoke the latest quotes, if those sit in this paragraph or the one before."""
+    index = len(c.results)
+    paragraph = c.spans[index].paragraph if index < len(c.spans) else 0
+    return [e for q, e in enumerate(c.speaker_entities)
+            if e is not None and c.spans[q].paragraph >= paragraph - 1][-1:]
+
+
+# --- the sieves ----------------------------------------------------------------------------
+
+def transcript_label(index: int, c: Context) -> Attribution | None:
+    """"WALLACE: …" inside a quote: the label names the speaker."""
+    span = c.spans[index]
+    para_start = c.paragraph_bounds[span.paragraph][0] if c.paragraph_bounds else 0
+    match = TRANSCRIPT_LABEL.match(c.doc.text[para_start:span.start])
+    if not match:
+        return None
+    label = match.group(1).strip()
+    start = para_start + match.start(1)
+    mention = Span(start, start + len(label), c.doc.text[start:start + len(label)])
+    name = _entity_for_label(label, c) or label.title()
+    return Attribution(name, "person", mention, "name", Span(mention.end, mention.end + 1, ":"),
+                       "transcript-label", (f"transcript label '{label}' → {name}",))
+
+
+def _entity_for_label(label: str, c: Context) -> str | None:
+    key = label.lower().split()[-1]
+    names = {e.name for e in c.entities.entities if e.kind == "person"
+             and any(f.lower().split()[-1] == key for f in e.forms)}
+    return names.pop() if len(names) == 1 else None
+
+
+def cue_after_quote(index: int, c: Context) -> Attribution | None:
+    """“…,” Johnson said. / “…,” said Johnson, the city's mayor. / “…” according to the mayor."""
+    window = _after(index, c)
+    if _next_quote_follows(index, window, c):
+        return None
+    found = _find_cue(window, c, nearest_last=False)
+    if found is None or found[1] is None:
+        return None
+    return _attribution(found[1], found[0], "cue-after-quote", c)
+
+
+def cue_before_quote(index: int, c: Context) -> Attribution | None:
+    """Johnson said: “…” / He accused the president of “…” / According to the mayor, “…”."""
+    window = _before(index, c, through_quotes=True)
+    found = _find_cue(window, c, nearest_last=True)
+    if found is None:
+        return None
+    if found[1] is not None:
+        return _attribution(found[1], found[0], "cue-before-quote", c)
+    # "Trump took to Twitter to accuse Clinton's campaign of being “duped”": the cue has no
+    # subject of its own, so the sentence's subject speaks, if the sentence opens with one.
+    position = next(k for k, t in enumerate(window) if t.start == found[0].start)
+    if not _cue_lacks_subject(window, position):
+        return None
+    subject = _sentence_subject(window, c)
+    if subject is None:
+        return None
+    return _attribution(subject, found[0], "cue-sentence-subject", c)
+
+
+def _cue_lacks_subject(window: list[Token], k: int) -> bool:
+    """True for "to accuse", "accusing", "and said": a cue whose subject is the sentence's.
+
+    "Workers call it" has a subject of its own, which is not a named speaker.
+    """
+    verb = window[k].text.lower()
+    j = k - 1
+    while j >= 0 and _is_filler(window[j]):
+        j -= 1
+    before = window[j].text.lower() if j >= 0 else ""
+    return verb.endswith("ing") or before in ("to", "and", ",", "but", "then")
+
+
+def _sentence_subject(window: list[Token], c: Context) -> Mention | None:
+    """The mention opening the sentence, or opening it after an introductory phrase ("On Monday, …")."""
+    starts = [0] + [k + 1 for k, t in enumerate(window[:12]) if t.text == ","][:1]
+    for k in starts:
+        if k < len(window):
+            mention = _mention_starting(window, k, c)
+            if mention is not None and mention.kind != "nominal" or mention is not None and k == 0:
+                return mention
+    return None
+
+
+def colon_lead_in(index: int, c: Context) -> Attribution | None:
+    """Johnson: “…” — a mention followed only by a colon or dash introduces the quote."""
+    window = _before(index, c)
+    if len(window) < 2 or window[-1].text not in (":", "—", "-"):
+        return None
+    mention = c.entities.by_end_token.get(window[-2].index)
+    if mention is None or mention.kind in ("pronoun",):
+        return None
+    cue = Span(window[-1].start, window[-1].end, window[-1].text)
+    return _attribution(mention, cue, "colon-lead-in", c)
+
+
+def dash_signature(index: int, c: Context) -> Attribution | None:
+    """“…” — Brandon Johnson: a dash and a name alone after the quote."""
+    window = _after(index, c)
+    if len(window) < 2 or window[0].text not in DASHES:
+        return None
+    mention = c.entities.by_start_token.get(window[1].index)
+    if mention is None or mention.kind == "pronoun":
+        return None
+    rest = window[mention.end_token - window[0].index:]
+    if any(t.text not in SENTENCE_FINAL and t.text != "," for t in rest[:1]):
+        return None
+    return _attribution(mention, Span(window[0].start, window[0].end, window[0].text), "dash-signature", c)
+
+
+def lead_in_previous_paragraph(index: int, c: Context) -> Attribution | None:
+    """Johnson said:¶“…” — the paragraph before ends with a colon after a speech cue."""
+    span = c.spans[index]
+    if span.paragraph == 0 or not _starts_sentence(index, c) or span.continues:
+        return None
+    first = c.first_token[index]
+    if first == 0 or c.doc.tokens[first - 1].text != ":" or (first - 1) in c.quote_of_token:
+        return None
+    window = []
+    k = first - 1
+    while k >= 0 and len(window) < WINDOW_BEFORE and k not in c.quote_of_token \
+            and c.doc.tokens[k].text not in SENTENCE_FINAL:
+        window.append(c.doc.tokens[k])
+        k -= 1
+    window.reverse()
+    found = _find_cue(window, c, nearest_last=True)
+    if found and found[1]:
+        return _attribution(found[1], found[0], "lead-in-previous-paragraph", c)
+    if len(window) >= 2 and (mention := c.entities.by_end_token.get(window[-2].index)):
+        return _attribution(mention, Span(window[-1].start, window[-1].end, ":"), "lead-in-previous-paragraph", c)
+    return None
+
+
+def continued_quote(index: int, c: Context) -> Attribution | None:
+    """The second paragraph of a multi-paragraph quote keeps the first one's speaker."""
+    if not c.spans[index].continues or index == 0:
+        return None
+    previous = c.results[index - 1]
+    if previous.speaker is None and previous.mention is None:
+        return None
+    return _follow(index, c, "continued-quote", "continues the quote in the previous paragraph")
+
+
+def same_paragraph(index: int, c: Context) -> Attribution | None:
+    """“A,” Johnson said. “B.” — a quote opening a sentence after an attributed one in its paragraph."""
+    if index == 0 or c.spans[index - 1].paragraph != c.spans[index].paragraph or not _starts_sentence(index, c):
+        return None
+    previous = c.results[index - 1]
+    if previous.speaker is None:
+        return None
+    return _follow(index, c, "same-paragraph", "follows a quote by the same speaker in this paragraph")
+
+
+def follow_on_paragraph(index: int, c: Context) -> Attribution | None:
+    """A paragraph that opens with a quote, right after a paragraph that ended with an attributed quote."""
+    span = c.spans[index]
+    if index == 0 or not _starts_sentence(index, c):
+        return None
+    previous_span = c.spans[index - 1]
+    if previous_span.paragraph != span.paragraph - 1:
+        return None
+    # Only where the previous paragraph ended in that quote or its attribution sentence.
+    after_previous = _after(index - 1, c)
+    last_token_of_para = c.doc.tokens[c.first_token[index] - 1] if c.first_token[index] > 0 else None
+    ends_there = last_token_of_para is not None and (
+        c.quote_of_token.get(last_token_of_para.index) == index - 1
+        or (after_previous and after_previous[-1].index == last_token_of_para.index))
+    previous = c.results[index - 1]
+    if not ends_there or previous.speaker is None:
+        return None
+    return _follow(index, c, "follow-on-paragraph", "opens the paragraph after a quote by the same speaker")
+
+
+def _follow(index: int, c: Context, rule: str, why: str) -> Attribution:
+    """The previous quote's speaker, cue and mention, under this rule."""
+    previous = c.results[index - 1]
+    c.pending_entity = c.speaker_entities[index - 1]
+    return Attribution(previous.speaker, previous.speaker_kind, previous.mention, previous.mention_kind,
+                       previous.cue, rule, (why,) + previous.chain)
+
+
+Sieve = Callable[[int, Context], "Attribution | None"]
+SIEVES: list[Sieve] = [
+    transcript_label,
+    continued_quote,
+    cue_after_quote,
+    cue_before_quote,
+    colon_lead_in,
+    dash_signature,
+    lead_in_previous_paragraph,
+    same_paragraph,
+    follow_on_paragraph,
+]

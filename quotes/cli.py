@@ -1,0 +1,245 @@
+"""The `quotes` command line: a thin shell over the library.
+
+Each command parses its options, calls articles / pipeline / store, and hands
+the result to a renderer. Errors a user can fix are one line on stderr.
+"""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import articles as articles_mod
+from . import render, variants
+from .records import Skipped
+
+MODELS_HELP = ("Stanza models: 'bundled' (shipped with quotes, no network) or 'official' (Stanza's English "
+               "models, downloaded once into Stanza's cache). Default: $QUOTES_MODELS or bundled.")
+EXIT_SKIPPED = 1    # some inputs could not be read; everything else was processed
+
+
+def _db_option(f):
+    return click.option("--db", "db", metavar="PATH", envvar="QUOTES_DB", default="quotes.db", show_default=True,
+                        help="The index file (also $QUOTES_DB). Created on first use.")(f)
+
+
+def _models_option(f):
+    return click.option("--models", type=click.Choice(["bundled", "official"]), envvar="QUOTES_MODELS",
+                        default=None, help=MODELS_HELP)(f)
+
+
+def _format_option(choices, default="table"):
+    return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
+                        help="Output format.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"quotes: {message}", err=True)
+    sys.exit(1)
+
+
+def _open_index(db: str):
+    from .store import Index, StoreError
+    try:
+        return Index(db)
+    except StoreError as error:
+        _fail(str(error))
+
+
+def _report_skip(skipped: Skipped) -> None:
+    click.echo(f"quotes: skipped {skipped}", err=True)
+
+
+def _progress(items: list, quiet: bool, label: str):
+    """A progress bar on stderr, only for a person watching a terminal."""
+    show = not quiet and sys.stderr.isatty()
+    return click.progressbar(items, label=label, file=sys.stderr, show_pos=True,
+                             item_show_func=lambda a: a.id[:30] if a else None) if show else _NoBar(items)
+
+
+class _NoBar:
+    def __init__(self, items):
+        self.items = items
+
+    def __enter__(self):
+        return iter(self.items)
+
+    def __exit__(self, *exc):
+        return False
+
+
+def _load_pipeline(models: str | None) -> None:
+    """Build the Stanza pipeline now, so a missing model is one clear error before any work."""
+    from . import nlp
+    try:
+        nlp.get_pipeline(models)
+    except nlp.ModelsUnavailable as error:
+        _fail(str(error))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="quotes")
+def main():
+    """Find who said what, where, and in which words, in news articles.
+
+    \b
+    Typical use:
+      quotes index seeds/                 parse and index the articles
+      quotes list --speaker Johnson       the citation sheet for one speaker
+      quotes speakers                     everyone quoted, with aliases
+      quotes extract article.txt          quotes as JSON Lines, no index
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@_db_option
+@click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one in a header or JSONL field.")
+@_models_option
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
+def index(paths, db, outlet, models, quiet):
+    """Parse articles and add their quotes to the index.
+
+    PATH is a .txt, .md or .jsonl file, or a folder (read recursively). An article
+    already indexed with the same content is not parsed again; a changed one
+    replaces its old quotes in one transaction. Unreadable inputs are reported
+    on stderr and skipped, and the exit status is 1 where anything was skipped.
+    """
+    from . import pipeline
+    store = _open_index(db)
+    todo, skipped, unchanged = [], 0, 0
+    for item in articles_mod.load(paths, outlet=outlet):
+        if isinstance(item, Skipped):
+            _report_skip(item)
+            skipped += 1
+        elif store.is_current(item):
+            unchanged += 1
+        else:
+            todo.append(item)
+    if todo:
+        _load_pipeline(models)
+    n_quotes = 0
+    with _progress(todo, quiet, "indexing") as bar:
+        for article in bar:
+            try:
+                result = pipeline.analyse(article, models)
+            except Exception as error:  # one bad article must not stop the batch
+                _report_skip(Skipped(article.source, f"could not be analysed: {type(error).__name__}: {error}"))
+                skipped += 1
+                continue
+            store.save(result)
+            n_quotes += len(result.quotes)
+    store.relink_speakers()
+    store.close()
+    if not quiet:
+        click.echo(f"indexed {len(todo)} article{'s' * (len(todo) != 1)} ({n_quotes} quotes), "
+                   f"{unchanged} unchanged, {skipped} skipped → {db}", err=True)
+    sys.exit(EXIT_SKIPPED if skipped else 0)
+
+
+@main.command(name="list")
+@click.option("--speaker", metavar="NAME", help="Only this speaker: a full name, surname or alias (any case).")
+@click.option("--article", metavar="ID", help="Only quotes from this article id.")
+@click.option("--unattributed/--attributed-only", "unattributed", default=None,
+              help="Include quotes with no speaker (default: only when no --speaker is given).")
+@_format_option(render.FORMATS)
+@click.option("--explain", is_flag=True, help="Show how each attribution was made: rule, cue, mention, chain.")
+@_db_option
+def list_(speaker, article, unattributed, fmt, explain, db):
+    """The citation sheet: one row per quote, with article, outlet, cue and paragraph.
+
+    The 'across articles' column marks a quote printed by several articles:
+    '≠' where the wording differs between them, '=' where it is the same.
+    """
+    store = _open_index(db)
+    everything = store.quotes()
+    variant_info = variants.annotate(everything)
+    headings = False
+    if speaker:
+        names = store.match_speakers(speaker)
+        if not names:
+            _fail(f"no speaker matches '{speaker}' (see: quotes speakers --db {db})")
+        rows = [r for r in everything if r.speaker in names]
+        headings = len(names) > 1
+    else:
+        rows = everything if unattributed is not False else [r for r in everything if r.speaker]
+    if article:
+        if article not in store.article_ids():
+            _fail(f"no article '{article}' in {db}")
+        rows = [r for r in rows if r.article_id == article]
+    if speaker and not unattributed:
+        rows = [r for r in rows if r.speaker]
+    if headings:
+        rows.sort(key=lambda r: (r.speaker, r.article_id, r.start))
+    click.echo(render.quotes(rows, fmt, variant_info, explain=explain, headings=headings))
+
+
+@main.command()
+@click.argument("quote_id", type=int, metavar="ID")
+@click.option("--explain", is_flag=True, help="Also show how the attribution was made.")
+@_db_option
+def show(quote_id, explain, db):
+    """One quote (by the id `quotes list` prints) in its context."""
+    store = _open_index(db)
+    row = store.quote(quote_id)
+    if row is None:
+        _fail(f"no quote {quote_id} in {db}")
+    text = store.article_text(row.article_id)
+    out = render.explain(row, text)
+    if not explain:
+        out = "\n".join(line for line in out.splitlines() if not line.startswith("  "))
+    click.echo(out)
+
+
+@main.command()
+@_format_option(render.FORMATS)
+@_db_option
+def speakers(fmt, db):
+    """Everyone quoted in the index: kind, aliases, number of quotes and articles."""
+    store = _open_index(db)
+    click.echo(render.speakers(store.speakers(), fmt))
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@_format_option(["jsonl", "json", "table", "markdown", "csv"], default="jsonl")
+@click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one.")
+@_models_option
+def extract(paths, fmt, outlet, models):
+    """Quotes and speakers straight from files, without an index.
+
+    JSON Lines (the default) prints one object per quote: article (the path as
+    given), start, end, text, speaker, speaker_mention and cue, the offsets being
+    Python character offsets into the article text.
+    """
+    from . import pipeline
+    skipped = 0
+    records = []
+    loaded = []
+    for item in articles_mod.load(paths, outlet=outlet):
+        if isinstance(item, Skipped):
+            _report_skip(item)
+            skipped += 1
+        else:
+            loaded.append(item)
+    if loaded:
+        _load_pipeline(models)
+    for article in loaded:
+        try:
+            result = pipeline.analyse(article, models)
+        except Exception as error:
+            _report_skip(Skipped(article.source, f"could not be analysed: {type(error).__name__}: {error}"))
+            skipped += 1
+            continue
+        found = list(render.extract_records(article.source, result.quotes))
+        if fmt == "jsonl":
+            for record in found:
+                click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            records.extend(found)
+    if fmt == "json":
+        click.echo(json.dumps(records, indent=2, ensure_ascii=False))
+    elif fmt != "jsonl":
+        click.echo(render.extract_table(records, fmt))
+    sys.exit(EXIT_SKIPPED if skipped else 0)

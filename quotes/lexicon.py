@@ -1,0 +1,81 @@
+"""The word lists attribution relies on, loaded once from the data files in lexicon/.
+
+The lists are data, not code: to teach `quotes` a new speech verb or title, add a
+line to the file beside this module. Everything else imports the sets from here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+
+
+def _lines(name: str) -> list[str]:
+    """Non-blank, non-comment lines of one lexicon file."""
+    text = (LEXICON_DIR / name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@dataclass(frozen=True)
+class Title:
+    words: tuple[str, ...]   # lower-case words of the title, e.g. ('vice', 'president')
+    role: str | None         # the role a nominal mention names ('the mayor'), None for Mr./Ms.
+    gender: str | None       # 'm' | 'f' | None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    speech_verbs: frozenset[str]          # every inflected form
+    speech_verb_lemma: dict[str, str]     # form -> first form on its line
+    cue_phrases: tuple[tuple[str, ...], ...]  # longest first
+    cue_nouns: frozenset[str]
+    titles: dict[tuple[str, ...], Title]
+    title_max_words: int
+    title_modifiers: frozenset[str]
+    roles: frozenset[str]                 # every role word usable as "the <role>"
+    pronoun_gender: dict[str, str | None]
+    pronoun_refers_to: dict[str, str]
+    organisation_words: frozenset[str]
+    organisation_acronyms: frozenset[str]
+    not_names: frozenset[str]
+    cue_fillers: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    """The lexicon, read from disk once per process."""
+    verbs: dict[str, str] = {}
+    for line in _lines("speech_verbs.txt"):
+        forms = line.split()
+        for form in forms:
+            verbs.setdefault(form, forms[0])
+    phrases = sorted((tuple(p.split()) for p in _lines("cue_phrases.txt")), key=len, reverse=True)
+    titles: dict[tuple[str, ...], Title] = {}
+    for line in _lines("titles.txt"):
+        title, role, gender = line.split("\t")
+        words = tuple(title.split())
+        titles[words] = Title(words, None if role == "-" else role, None if gender == "-" else gender)
+    pronoun_gender, pronoun_refers = {}, {}
+    for line in _lines("pronouns.txt"):
+        word, gender, refers = line.split("\t")
+        pronoun_gender[word] = None if gender == "-" else gender
+        pronoun_refers[word] = refers
+    roles = {t.role for t in titles.values() if t.role} | {" ".join(w) for w in titles if titles[w].role}
+    return Lexicon(
+        speech_verbs=frozenset(verbs),
+        speech_verb_lemma=verbs,
+        cue_phrases=tuple(phrases),
+        cue_nouns=frozenset(_lines("cue_nouns.txt")),
+        titles=titles,
+        title_max_words=max(len(w) for w in titles),
+        title_modifiers=frozenset(_lines("title_modifiers.txt")),
+        roles=frozenset(roles),
+        pronoun_gender=pronoun_gender,
+        pronoun_refers_to=pronoun_refers,
+        organisation_words=frozenset(_lines("organisation_words.txt")),
+        organisation_acronyms=frozenset(_lines("organisation_acronyms.txt")),
+        not_names=frozenset(w for line in _lines("not_names.txt") for w in line.split()),
+        cue_fillers=frozenset(w for line in _lines("cue_fillers.txt") for w in line.split()),
+    )

@@ -1,0 +1,243 @@
+"""Build, cache and run the Stanza pipeline that parses article text.
+
+Two model sets:
+
+- ``bundled`` (default): the models shipped in ``quotes/models/`` and listed in
+  ``quotes/models/pipeline.json``; trained by ``python training/train.py``.
+  Never touches the network.
+- ``official``: Stanza's own English package (tokenize, mwt, pos, lemma,
+  depparse, ner) from Stanza's model cache, downloaded there when missing.
+
+A pipeline is built once per model set and process and then reused. Stanza is
+imported only when a pipeline is needed, so importing this module is cheap.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
+    import stanza
+    from stanza.models.common.doc import Document
+
+MODEL_SETS = ("bundled", "official")
+ENV_VAR = "QUOTES_MODELS"
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+PIPELINE_CONFIG = MODELS_DIR / "pipeline.json"
+TRAIN_COMMAND = "python training/train.py"
+
+OFFICIAL_LANG = "en"
+OFFICIAL_PROCESSORS = "tokenize,mwt,pos,lemma,depparse,ner"
+# Stanza downloads with requests and no timeout: without a network check first,
+# a firewall that drops packets would hang the command for minutes.
+NETWORK_TIMEOUT = 5.0
+
+_pipelines: dict[str, "stanza.Pipeline"] = {}
+_lock = threading.Lock()
+
+
+class ModelsUnavailable(RuntimeError):
+    """The models of a model set are missing and cannot be fetched."""
+
+
+# --------------------------------------------------------------------------
+# Choosing and building pipelines
+# --------------------------------------------------------------------------
+
+def resolve_model_set(models: str | None = None) -> str:
+    """The model set to use: the argument, else $QUOTES_MODELS, else 'bundled'."""
+    name = (models or os.environ.get(ENV_VAR) or "bundled").strip().lower()
+    if name not in MODEL_SETS:
+        raise ValueError(f"unknown model set {name!r}; choose one of {', '.join(MODEL_SETS)}")
+    return name
+
+
+def get_pipeline(models: str | None = None) -> "stanza.Pipeline":
+    """The Stanza pipeline for a model set, built on first use and then cached."""
+    name = resolve_model_set(models)
+    with _lock:  # two threads must not both spend seconds building the same pipeline
+        if name not in _pipelines:
+            _pipelines[name] = _build_bundled() if name == "bundled" else _build_official()
+        return _pipelines[name]
+
+
+def processors_used(pipeline: "stanza.Pipeline") -> list[str]:
+    """Names of the processors a pipeline loaded, in the order they run."""
+    from stanza.pipeline.registry import PIPELINE_NAMES
+
+    return [name for name in PIPELINE_NAMES if pipeline.processors.get(name) is not None]
+
+
+def _read_pipeline_config() -> dict:
+    """pipeline.json: the language and, per processor, its options and model files."""
+    try:
+        config = json.loads(PIPELINE_CONFIG.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelsUnavailable(f"the bundled model list {PIPELINE_CONFIG} is missing; "
+                                f"reinstall quotes or run `{TRAIN_COMMAND}` from the repository root") from None
+    if not config.get("processors"):
+        raise ModelsUnavailable(f"{PIPELINE_CONFIG} lists no processors")
+    return config
+
+
+def _bundled_kwargs(config: dict) -> dict[str, str]:
+    """Pipeline keyword arguments from pipeline.json, e.g. tokenize_model_path.
+
+    Options ending in ``_path`` name files in the models folder; they become
+    absolute paths so the package works from any working directory.
+    """
+    kwargs: dict[str, str] = {}
+    for processor, options in config["processors"].items():
+        for option, value in (options or {}).items():
+            if option.endswith("_path"):
+                path = MODELS_DIR / value
+                if not path.is_file():
+                    raise ModelsUnavailable(
+                        f"bundled {processor} model file {path} is missing; train it with "
+                        f"`{TRAIN_COMMAND}` from the repository root, or use --models official")
+                value = str(path)
+            kwargs[f"{processor}_{option}"] = value
+    return kwargs
+
+
+class _DropLanguageWarning(logging.Filter):
+    """Hide Stanza's 'unsupported language' warning for the bundled pipeline.
+
+    The bundled models come with an empty resources.json (Stanza insists on
+    one), so Stanza thinks English is an unknown language and says so on every
+    start; the warning means nothing here.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "pipeline for unsupported language" not in record.getMessage()
+
+
+def _build_bundled() -> "stanza.Pipeline":
+    """The pipeline over quotes/models/, built from pipeline.json."""
+    config = _read_pipeline_config()
+    kwargs = _bundled_kwargs(config)
+    if not (MODELS_DIR / "resources.json").is_file():
+        raise ModelsUnavailable(f"{MODELS_DIR / 'resources.json'} is missing (Stanza needs it, "
+                                "even empty); reinstall quotes")
+    import stanza
+
+    stanza_log = logging.getLogger("stanza")
+    quiet = _DropLanguageWarning()
+    stanza_log.addFilter(quiet)
+    try:
+        return stanza.Pipeline(lang=config.get("lang", "en"), dir=str(MODELS_DIR),
+                               processors=",".join(config["processors"]),
+                               download_method=None, allow_unknown_language=True,
+                               use_gpu=False, logging_level="WARN", **kwargs)
+    finally:
+        stanza_log.removeFilter(quiet)
+
+
+def _official_cache() -> Path:
+    """Where Stanza keeps its downloaded models ($STANZA_RESOURCES_DIR or its default)."""
+    from stanza.resources.common import DEFAULT_MODEL_DIR
+
+    return Path(DEFAULT_MODEL_DIR)
+
+
+def _build_official() -> "stanza.Pipeline":
+    """Stanza's English package: from the cache if complete, else downloaded.
+
+    The cache is tried first with downloads off, so a filled cache works
+    offline. Otherwise the download hosts must answer within NETWORK_TIMEOUT.
+    """
+    import stanza
+    from stanza.pipeline.core import DownloadMethod
+    from stanza.resources.common import DEFAULT_RESOURCES_URL
+
+    cache = _official_cache()
+
+    def build(method):
+        return stanza.Pipeline(OFFICIAL_LANG, dir=str(cache), processors=OFFICIAL_PROCESSORS,
+                               download_method=method, use_gpu=False, logging_level="WARN")
+
+    cached_error: Exception | None = None
+    if (cache / "resources.json").is_file():
+        try:
+            return build(DownloadMethod.NONE)
+        except Exception as error:  # any missing piece: fall through to a download
+            cached_error = error
+    hosts = [DEFAULT_RESOURCES_URL, "https://huggingface.co"]
+    unreachable = [url for url, ok in _reachable(hosts, NETWORK_TIMEOUT).items() if not ok]
+    if unreachable:
+        detail = f" (cached copy: {cached_error})" if cached_error else ""
+        raise ModelsUnavailable(
+            f"Stanza's official English models could not be downloaded: no answer from "
+            f"{', '.join(unreachable)} within {NETWORK_TIMEOUT:.0f} s, and they are not complete in "
+            f"Stanza's cache {cache}{detail}. Use --models bundled, or connect once to fill the "
+            "cache (set STANZA_RESOURCES_DIR to use another cache folder).")
+    try:
+        return build(DownloadMethod.REUSE_RESOURCES)
+    except Exception as error:
+        raise ModelsUnavailable(f"Stanza's official English models could not be downloaded to "
+                                f"{cache}: {error}. Use --models bundled.") from error
+
+
+def _reachable(urls: list[str], timeout: float) -> dict[str, bool]:
+    """Whether each URL answers any HTTP response within `timeout` seconds in all.
+
+    Each check runs in a daemon thread so the total wait is bounded even when
+    a host has many addresses to try; requests honours proxy settings.
+    """
+    import requests
+
+    results = dict.fromkeys(urls, False)
+
+    def check(url: str) -> None:
+        try:
+            requests.head(url, timeout=timeout, allow_redirects=False)
+            results[url] = True
+        except requests.RequestException:
+            pass
+
+    threads = [threading.Thread(target=check, args=(url,), daemon=True) for url in urls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)   # threads run in parallel, so this waits ~timeout at most
+    return dict(results)
+
+
+# --------------------------------------------------------------------------
+# Parsing
+# --------------------------------------------------------------------------
+
+def _empty_document(text: str) -> "Document":
+    from stanza.models.common.doc import Document
+
+    return Document([], text=text)
+
+
+def parse(text: str, models: str | None = None) -> "Document":
+    """Parse one text. Token offsets (start_char, end_char) index into `text`."""
+    if not text.strip():
+        # Stanza would have nothing to tokenise; an empty Document is the answer.
+        return _empty_document(text)
+    return get_pipeline(models)(text)
+
+
+def parse_many(texts: list[str], models: str | None = None) -> list["Document"]:
+    """Parse several texts in one batch; one Document per text, in order.
+
+    Uses Stanza's bulk processing: the tokenizer reads all texts joined by
+    blank lines (so no sentence spans two texts) and offsets are mapped back
+    to each text.
+    """
+    from stanza.models.common.doc import Document
+
+    results: list[Document | None] = [None] * len(texts)
+    todo = [i for i, text in enumerate(texts) if text.strip()]
+    if todo:
+        docs = get_pipeline(models).bulk_process([Document([], text=texts[i]) for i in todo])
+        for i, doc in zip(todo, docs):
+            results[i] = doc
+    return [doc if doc is not None else _empty_document(texts[i]) for i, doc in enumerate(results)]

@@ -1,0 +1,496 @@
+"""Mentions of speakers in one article, the entities they refer to, and linking across articles.
+
+A mention is a name ("White House spokeswoman Abigail Jackson"), a pronoun
+("he"), a nominal ("the mayor", "the city's mayor") or an organisation ("the
+White House"). Titles are roles, never part of a name: "Mayor Brandon Johnson"
+is the person Brandon Johnson with the role mayor. Mentions of one person in an
+article are merged into an Entity with a canonical full name; `link` then merges
+entities across articles into one speaker.
+
+Where the NER processor ran, its PERSON/ORG tags decide what is a name; without
+it, capitalisation and the lexicon do.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .document import ParsedArticle, Token
+
+DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "their", "our"}
+POSSESSIVE = {"'s", "’s", "‘s", "'", "’"}
+NAME_PARTICLES = {"de", "van", "von", "del", "della", "der", "da", "bin", "al", "le", "la", "of"}
+NER_PERSON = {"PERSON", "PER"}
+NER_ORG = {"ORG", "ORGANIZATION", "NORP_ORG"}
+NER_PLACE = {"GPE", "LOC", "LOCATION", "FAC"}
+
+
+@dataclass
+class Mention:
+    start_token: int
+    end_token: int                   # exclusive
+    start: int                       # character offsets into the article
+    end: int
+    text: str
+    kind: str                        # 'name' | 'organisation' | 'pronoun' | 'nominal'
+    sentence: int
+    name: str | None = None          # the name without titles, for names and organisations
+    roles: tuple[str, ...] = ()      # roles from titles ('mayor') or the nominal's role
+    gender: str | None = None
+    possessive: bool = False
+    entity: int | None = None        # index into Entities.entities once resolved
+    chain: tuple[str, ...] = ()      # how the entity was found, for --explain
+
+
+@dataclass
+class Entity:
+    kind: str                                   # 'person' | 'organisation'
+    forms: Counter = field(default_factory=Counter)   # name forms seen, e.g. 'Brandon Johnson'
+    aliases: set[str] = field(default_factory=set)    # surface forms: 'Mayor Brandon Johnson', 'the mayor'
+    roles: set[str] = field(default_factory=set)
+    gender: str | None = None
+    first_seen: int = 0
+
+    @property
+    def name(self) -> str:
+        """Canonical name: the most frequent full (multi-word) form, else the most frequent form."""
+        full = [f for f in self.forms if len(f.split()) > 1] or list(self.forms)
+        return max(full, key=lambda f: (self.forms[f], len(f)))
+
+    @property
+    def is_full_person(self) -> bool:
+        return self.kind == "person" and (any(len(f.split()) > 1 for f in self.forms) or bool(self.roles))
+
+
+@dataclass
+class Entities:
+    """Every mention of an article and the entities they resolve to."""
+    mentions: list[Mention]
+    entities: list[Entity]
+    by_end_token: dict[int, Mention]
+    by_start_token: dict[int, Mention]
+
+    def entity_of(self, mention: Mention) -> Entity | None:
+        return self.entities[mention.entity] if mention.entity is not None else None
+
+
+def name_key(name: str) -> str:
+    """Comparison key of a name: 'J.B. Pritzker' and 'JB Pritzker' match."""
+    return re.sub(r"[.\s]+", " ", name.replace(".", "")).strip().lower()
+
+
+# --- finding mentions -------------------------------------------------------------
+
+def _is_capitalised(token: Token) -> bool:
+    t = token.text
+    return bool(t) and t[0].isupper() and any(c.isalpha() for c in t)
+
+
+def _title_at(tokens: tuple[Token, ...], i: int) -> tuple[int, lexicon.Title] | None:
+    """The longest title starting at token i, as (number of tokens, Title)."""
+    lex = lexicon.load()
+    for n in range(lex.title_max_words, 0, -1):
+        words = tuple(t.text.lower() for t in tokens[i:i + n])
+        if len(words) == n and words in lex.titles:
+            return n, lex.titles[words]
+    return None
+
+
+def find_mentions(doc: ParsedArticle, skip: set[int]) -> list[Mention]:
+    """Speaker mentions in the tokens outside quotes (token indexes in skip are quoted)."""
+    lex = lexicon.load()
+    tokens = doc.tokens
+    mentions: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        if i in skip:
+            i += 1
+            continue
+        token = tokens[i]
+        low = token.text.lower()
+        if low in ("he", "she", "they"):
+            mentions.append(_mention(doc, i, i + 1, "pronoun", gender=lex.pronoun_gender.get(low)))
+            i += 1
+            continue
+        found = _noun_phrase(doc, i, skip)
+        if found is None:
+            i += 1
+            continue
+        mentions.append(found)
+        i = found.end_token
+    return mentions
+
+
+def _mention(doc: ParsedArticle, first: int, last: int, kind: str, **fields) -> Mention:
+    tokens = doc.tokens
+    start, end = tokens[first].start, tokens[last - 1].end
+    return Mention(first, last, start, end, doc.text[start:end], kind, tokens[first].sentence, **fields)
+
+
+def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
+    """A name, organisation or nominal mention starting at token i, or None.
+
+    Collects a run of capitalised words, titles and title modifiers
+    ("Illinois Democratic Gov. JB Pritzker"), then splits it: the words after
+    the last title are the name, the titles are roles.
+    """
+    lex = lexicon.load()
+    tokens = doc.tokens
+    sentence = tokens[i].sentence
+    j = i
+    roles: list[str] = []
+    gender = None
+    name_start = None
+    while j < len(tokens) and j not in skip and tokens[j].sentence == sentence:
+        title = _title_at(tokens, j)
+        token = tokens[j]
+        low = token.text.lower()
+        # A title is a role where nothing name-like came before it, or where a name follows
+        # ("Chicago Mayor Brandon Johnson": "Chicago" was an affiliation, not the name).
+        if title and (name_start is None or _name_follows(tokens, j + title[0], skip)):
+            n, found = title
+            if found.role:
+                roles.append(found.role)
+            gender = found.gender or gender
+            j += n
+            name_start = None
+            continue
+        if _is_capitalised(token) and not (low in lex.not_names and name_start is None and j == i):
+            if name_start is None:
+                name_start = j
+            j += 1
+            continue
+        if low in lex.title_modifiers and name_start is None:
+            j += 1
+            continue
+        if low in NAME_PARTICLES and name_start is not None and j + 1 < len(tokens) \
+                and _is_capitalised(tokens[j + 1]) \
+                and (low != "of" or any(t.text in lex.organisation_words for t in tokens[name_start:j])):
+            j += 1
+            continue
+        break
+    if j == i:
+        return None
+    end = j
+    possessive = end < len(tokens) and tokens[end].text in POSSESSIVE
+    prev = tokens[i - 1].text.lower() if i > 0 else ""
+    if name_start is None:
+        # Only titles: a nominal such as "the mayor" or "the city's mayor".
+        if roles and (prev in DETERMINERS or _after_possessor(tokens, i)):
+            first = i - 1 if prev in DETERMINERS else i
+            return _mention(doc, first, end, "nominal", roles=tuple(dict.fromkeys(roles)), gender=gender,
+                            possessive=possessive)
+        return None
+    name_tokens = tokens[name_start:end]
+    # Trim capitalised words that cannot be part of a name at the run's end ("Johnson Saturday").
+    while name_tokens and name_tokens[-1].text.lower() in lex.not_names:
+        name_tokens = name_tokens[:-1]
+        end -= 1
+        possessive = False
+    if not name_tokens:
+        return None
+    name = " ".join(t.text for t in name_tokens)
+    kind = _name_kind(name_tokens, prev, bool(roles))
+    if kind is None:
+        return None
+    first = i
+    while first < name_start and tokens[first].text.lower() in lex.title_modifiers and not roles:
+        first += 1
+    return _mention(doc, first, end, kind, name=name, roles=tuple(dict.fromkeys(roles)), gender=gender,
+                    possessive=possessive)
+
+
+def _name_follows(tokens: tuple[Token, ...], k: int, skip: set[int]) -> bool:
+    """True where token k starts a name or another title (so the title before it is a role)."""
+    if k >= len(tokens) or k in skip or tokens[k].sentence != tokens[k - 1].sentence:
+        return False
+    low = tokens[k].text.lower()
+    return (_is_capitalised(tokens[k]) and low not in lexicon.load().not_names) or _title_at(tokens, k) is not None \
+        or low in lexicon.load().title_modifiers
+
+
+NOMINAL_DETERMINERS = {"the", "a", "an", "one", "this", "that", "his", "her", "its", "their", "another"}
+
+
+def nominal_ending_at(doc: ParsedArticle, last: int, limit: int = 7) -> Mention | None:
+    """A noun phrase such as "the New York businessman" or "the letter" ending at token last.
+
+    Read back from its head to a determiner; the head's role ("businessman") is kept
+    so it can resolve to a person the article named with that title.
+    """
+    tokens = doc.tokens
+    head = tokens[last]
+    if not head.text.isalpha() or head.text.lower() in lexicon.load().not_names | lexicon.load().cue_fillers:
+        return None
+    for first in range(last - 1, max(-1, last - limit), -1):
+        word = tokens[first].text
+        if tokens[first].sentence != head.sentence:
+            return None
+        if word.lower() in NOMINAL_DETERMINERS:
+            role = next((t.role for words, t in lexicon.load().titles.items()
+                         if words[-1] == head.text.lower() and t.role), None)
+            return _mention(doc, first, last + 1, "nominal", roles=(role,) if role else ())
+        if not (word.replace("-", "").isalnum() or word in POSSESSIVE):
+            return None
+    return None
+
+
+def nominal_starting_at(doc: ParsedArticle, first: int, stop: int, limit: int = 7) -> Mention | None:
+    """A noun phrase opening with a determiner at token first: "said the New York businessman"."""
+    tokens = doc.tokens
+    if first >= len(tokens) or tokens[first].text.lower() not in NOMINAL_DETERMINERS:
+        return None
+    last = first
+    for k in range(first + 1, min(stop, first + limit)):
+        word = tokens[k].text
+        if not (word.replace("-", "").isalnum() or word in POSSESSIVE) or word.lower() in ("who", "that", "and"):
+            break
+        last = k
+    return nominal_ending_at(doc, last, limit) if last > first else None
+
+
+def _after_possessor(tokens: tuple[Token, ...], i: int) -> bool:
+    """True for the role in "Chicago's mayor" / "the city's mayor"."""
+    return i >= 2 and tokens[i - 1].text in POSSESSIVE
+
+
+def _name_kind(name_tokens: list[Token], prev: str, titled: bool) -> str | None:
+    """'name' (a person), 'organisation', or None for words that are not a speaker's name."""
+    lex = lexicon.load()
+    tags = {(t.ner or "O").split("-")[-1] for t in name_tokens}
+    words = [t.text for t in name_tokens]
+    if any(w in lex.organisation_words for w in words) or " ".join(words) in lex.organisation_acronyms:
+        return "organisation"
+    if tags & NER_ORG:
+        return "organisation"
+    if tags & NER_PERSON or titled:
+        return "name"
+    if any(t.ner for t in name_tokens) and (tags & NER_PLACE or tags == {"O"}) and len(words) == 1:
+        return None         # NER ran and says this one word is a place or nothing
+    if prev in DETERMINERS:
+        return None         # "the Trump administration", "the Chicago Police": a modifier, not a person
+    return "name"
+
+
+# --- resolving mentions to entities ---------------------------------------------------
+
+def resolve(doc: ParsedArticle, skip: set[int]) -> Entities:
+    """Find mentions and merge them into entities within one article."""
+    mentions = find_mentions(doc, skip)
+    entities: list[Entity] = []
+    by_key: dict[str, int] = {}
+    # Full names and organisations first, so a later (or earlier) "Johnson" finds "Brandon Johnson".
+    for m in mentions:
+        if m.kind == "organisation":
+            key = "org:" + name_key(_strip_article(m.name))
+            if key not in by_key:
+                by_key[key] = len(entities)
+                entities.append(Entity("organisation", first_seen=m.start))
+            _attach(entities, m, by_key[key], f"organisation '{_strip_article(m.name)}'")
+        elif m.kind == "name" and len(m.name.split()) > 1:
+            index = _match_full_name(entities, m.name)
+            if index is None:
+                index = len(entities)
+                entities.append(Entity("person", first_seen=m.start))
+            _attach(entities, m, index, f"name '{m.name}'")
+    for m in mentions:
+        if m.kind == "name" and m.entity is None:
+            index = _match_partial_name(entities, m)
+            if index is None:
+                index = len(entities)
+                entities.append(Entity("person", first_seen=m.start))
+                _attach(entities, m, index, f"name '{m.name}'")
+            else:
+                _attach(entities, m, index, f"'{m.name}' → {entities[index].name} (same surname)")
+    _add_appositive_roles(doc, mentions, entities)
+    for m in mentions:
+        if m.kind == "nominal":
+            resolve_nominal(m, mentions, entities)
+    # Pronouns are resolved by attribution, which knows the speakers of the quotes before them.
+    return Entities(mentions, entities, {m.end_token - 1: m for m in mentions},
+                    {m.start_token: m for m in mentions})
+
+
+def _strip_article(name: str) -> str:
+    return re.sub(r"^(?i:the)\s+", "", name)
+
+
+def _attach(entities: list[Entity], m: Mention, index: int, step: str) -> None:
+    entity = entities[index]
+    m.entity = index
+    m.chain = m.chain + (step,)
+    if m.name:
+        entity.forms[_strip_article(m.name)] += 1
+    entity.aliases.add(_strip_article(m.text) if m.kind == "organisation" else m.text)
+    entity.roles.update(m.roles)
+    entity.gender = entity.gender or m.gender
+
+
+def _match_full_name(entities: list[Entity], name: str) -> int | None:
+    """An entity with the same full name, or the same surname and a compatible first name."""
+    parts = name_key(name).split()
+    for index, entity in enumerate(entities):
+        if entity.kind != "person":
+            continue
+        for form in entity.forms:
+            other = name_key(form).split()
+            if other == parts:
+                return index
+            if len(other) > 1 and other[-1] == parts[-1] and (other[0] == parts[0] or other[0][0] == parts[0][0]
+                                                              and min(len(other[0]), len(parts[0])) <= 2):
+                return index
+    return None
+
+
+def _match_partial_name(entities: list[Entity], m: Mention) -> int | None:
+    """The person whose surname (or first name) is this one-word mention; the nearest before it wins."""
+    word = name_key(m.name)
+    candidates = []
+    for index, entity in enumerate(entities):
+        if entity.kind != "person":
+            continue
+        keys = [name_key(f).split() for f in entity.forms]
+        if any(len(k) > 1 and k[-1] == word for k in keys):
+            candidates.append((0, index))
+        elif any(len(k) > 1 and k[0] == word for k in keys):
+            candidates.append((1, index))
+    if not candidates:
+        return None
+    best = min(c[0] for c in candidates)
+    matches = [index for rank, index in candidates if rank == best]
+    before = [i for i in matches if entities[i].first_seen <= m.start]
+    return (before or matches)[-1] if len(matches) > 1 else matches[0]
+
+
+def _add_appositive_roles(doc: ParsedArticle, mentions: list[Mention], entities: list[Entity]) -> None:
+    """"Johnson, the city's mayor," and "Hugh Hill, a doctor," give the person a role."""
+    tokens = doc.tokens
+    by_start = {m.start_token: m for m in mentions}
+    for m in mentions:
+        # "Chicago's mayor, Brandon Johnson, said": the nominal names the role of the name after it.
+        named = by_start.get(m.end_token + 1) if m.kind == "nominal" and m.end_token + 1 < len(tokens) \
+            and tokens[m.end_token].text == "," else None
+        if named is not None and named.kind == "name" and named.entity is not None:
+            entities[named.entity].roles.update(m.roles)
+            continue
+        if m.kind != "name" or m.entity is None or m.end_token + 2 >= len(tokens):
+            continue
+        if tokens[m.end_token].text != "," or tokens[m.end_token + 1].text.lower() not in ("the", "a", "an"):
+            continue
+        k = m.end_token + 2
+        while k < len(tokens) and k < m.end_token + 8 and tokens[k].text not in (",", ".", ";"):
+            title = _title_at(tokens, k)
+            if title and title[1].role:
+                entities[m.entity].roles.add(title[1].role)
+                entities[m.entity].gender = entities[m.entity].gender or title[1].gender
+                break
+            k += 1
+
+
+def resolve_nominal(m: Mention, mentions: list[Mention], entities: list[Entity]) -> None:
+    """"the mayor" → the most recent person holding that role, else the one in the article."""
+    role_holders = [e for e in range(len(entities)) if entities[e].kind == "person" and set(m.roles) & entities[e].roles]
+    if not role_holders:
+        return
+    before = [x.entity for x in mentions if x.entity in role_holders and x.start < m.start]
+    index = before[-1] if before else (role_holders[0] if len(role_holders) == 1 else None)
+    if index is not None:
+        _attach(entities, m, index, f"'{m.text}' → {entities[index].name} (role {'/'.join(m.roles)})")
+
+
+PREPOSITIONS = {"with", "of", "to", "by", "for", "from", "at", "in", "on", "about", "against", "than",
+                "visiting", "like", "between", "among", "toward", "towards", "into", "under", "over"}
+
+
+def _after_preposition(doc: ParsedArticle, first: int) -> bool:
+    """True for a mention inside a prepositional phrase: "with CNN's Anderson Cooper", "of the mayor"."""
+    k = first - 1
+    # Step back over a possessor ("CNN ’s") or a determiner to the word that governs the phrase.
+    for _ in range(4):
+        if k < 0:
+            return False
+        word = doc.tokens[k].text
+        if word in POSSESSIVE or word.lower() in DETERMINERS or (_is_capitalised(doc.tokens[k]) and k < first - 1):
+            k -= 1
+            continue
+        break
+    return k >= 0 and doc.tokens[k].text.lower() in PREPOSITIONS
+
+
+def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = ()) -> None:
+    """Resolve he/she/they in place: the sentence's own subject, else the latest speaker, else walk back.
+
+    recent: entity indexes of the latest attributed quotes' speakers, newest last.
+    The latest speaker wins over older sentences, not over a person named in the
+    sentence just before. Candidates in each sentence are taken in order, mentions after a preposition
+    ("an interview with CNN's Anderson Cooper") last.
+    """
+    want_org = m.text.lower() == "they"
+
+    def compatible(index: int) -> bool:
+        entity = entities.entities[index]
+        if want_org:
+            return entity.kind == "organisation"
+        return entity.is_full_person and entity.gender in (None, m.gender)
+
+    by_sentence: dict[int, list[Mention]] = {}
+    for x in entities.mentions:
+        if x.start < m.start and x.entity is not None and x.kind != "pronoun":
+            by_sentence.setdefault(x.sentence, []).append(x)
+
+    def ranked(sentence: int) -> list[Mention]:
+        found = by_sentence.get(sentence, [])
+        return sorted(found, key=lambda x: (_after_preposition(doc, x.start_token), x.start))
+
+    def choose(index: int, why: str) -> None:
+        entity = entities.entities[index]
+        m.entity = index
+        m.chain = (f"'{m.text}' → {entity.name} ({why})",)
+        if m.gender and not entity.gender and entity.kind == "person":
+            entity.gender = m.gender
+
+    for x in ranked(m.sentence):
+        if compatible(x.entity):
+            return choose(x.entity, f"subject earlier in the same sentence: '{x.text}'")
+    previous = max((s for s in by_sentence if s < m.sentence), default=None)
+    if recent and compatible(recent[-1]) and (previous is None or previous < m.sentence - 1
+                                              or not any(compatible(x.entity) for x in by_sentence[previous])):
+        return choose(recent[-1], "the speaker of the previous quote")
+    for sentence in range(m.sentence - 1, max(-1, m.sentence - 8), -1):
+        for x in ranked(sentence):
+            if compatible(x.entity):
+                distance = m.sentence - sentence
+                return choose(x.entity, f"nearest compatible mention, {distance} sentence{'s' * (distance > 1)} back: "
+                                        f"'{x.text}'")
+
+
+# --- linking across articles ---------------------------------------------------------
+
+def link(names: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """Map each (article-level canonical name, kind) to one index-wide canonical name.
+
+    Equal names (by name_key) merge; a one-word name joins the single full
+    name in the index whose surname it is ("Johnson" → "Brandon Johnson");
+    where two full names share the surname it stays apart (ambiguous).
+    """
+    full: dict[str, str] = {}
+    surnames: dict[str, set[str]] = {}
+    for name, kind in names:
+        key = name_key(name)
+        if len(key.split()) > 1 or kind == "organisation":
+            current = full.get(key)
+            full[key] = name if current is None or len(name) > len(current) else current
+            if kind == "person":
+                surnames.setdefault(key.split()[-1], set()).add(key)
+    result = {}
+    for name, kind in names:
+        key = name_key(name)
+        if key in full:
+            result[(name, kind)] = full[key]
+        elif kind == "person" and len(surnames.get(key, ())) == 1:
+            result[(name, kind)] = full[next(iter(surnames[key]))]
+        else:
+            result[(name, kind)] = name
+    return result

@@ -1,0 +1,207 @@
+"""The command line as a fact-checker uses it: index the seeds, read the citation sheet."""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from quotes.cli import main
+
+from conftest import FIXTURES, ROOT, SEEDS
+
+SEED_SPEAKERS = {"Brandon Johnson", "Donald Trump", "JB Pritzker", "JD Vance", "Abigail Jackson", "White House"}
+
+
+def run(*args, **kwargs):
+    result = CliRunner().invoke(main, [str(a) for a in args], **kwargs)
+    return result
+
+
+def test_list_speaker_johnson_is_his_citation_sheet(seeded_db):
+    result = run("list", "--speaker", "Johnson", "--db", seeded_db, "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and {r["speaker"] for r in rows} == {"Brandon Johnson"}
+    assert {"speaker", "text", "article", "outlet", "start", "end", "cue", "paragraph"} <= set(rows[0])
+    texts = " ".join(r["text"] for r in rows)
+    assert "I don’t take orders from the federal government" in texts
+    assert "We may see militarized immigration enforcement" in texts
+    assert "He is reckless and out of control" in texts
+    assert all(r["cue"] for r in rows)
+    assert len({r["article"] for r in rows}) >= 4
+
+
+def test_every_listed_quote_cites_its_article_exactly(seeded_db):
+    rows = json.loads(run("list", "--db", seeded_db, "--format", "json").output)
+    for row in rows:
+        body = (ROOT / row["source"]).read_text(encoding="utf-8").split("---\n", 2)[2]
+        assert body[row["start"]:row["end"]] == row["text"]
+
+
+def test_list_table_shows_article_cue_and_paragraph(seeded_db):
+    result = run("list", "--speaker", "brandon johnson", "--db", seeded_db)
+    assert result.exit_code == 0
+    header = result.output.splitlines()[0]
+    for column in ("speaker", "quote", "article", "outlet", "cue", "¶"):
+        assert column in header
+    assert "003_b295f3cf550afbc6" in result.output and "unknown (seed 003)" in result.output
+
+
+def test_speakers_lists_the_seed_speakers_with_aliases(seeded_db):
+    result = run("speakers", "--db", seeded_db, "--format", "json")
+    entries = {e["speaker"]: e for e in json.loads(result.output)}
+    assert SEED_SPEAKERS <= set(entries)
+    assert entries["White House"]["kind"] == "organisation"
+    assert entries["Brandon Johnson"]["kind"] == "person"
+    assert {"Johnson", "Mayor Brandon Johnson"} <= set(entries["Brandon Johnson"]["aliases"])
+    assert entries["Brandon Johnson"]["articles"] >= 4
+
+
+def test_a_quote_printed_by_several_articles_is_marked(seeded_db):
+    rows = json.loads(run("list", "--speaker", "Jackson", "--db", seeded_db, "--format", "json").output)
+    statement = [r for r in rows if r["text"].startswith("If these Democrats")]
+    assert len(statement) == 2
+    assert all(r["variant"] and r["variant"]["wording_differs"] for r in statement)
+
+
+def test_unknown_speaker_is_a_clear_error(seeded_db):
+    result = run("list", "--speaker", "Nobody Atall", "--db", seeded_db)
+    assert result.exit_code == 1
+    assert "no speaker matches 'Nobody Atall'" in result.output
+
+
+def test_ambiguous_speaker_lists_each_under_its_own_heading(tmp_path):
+    (tmp_path / "a.txt").write_text("“We are ready,” Mayor Brandon Johnson said on Monday.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("“The House will vote,” Speaker Mike Johnson said on Tuesday.\n",
+                                    encoding="utf-8")
+    db = tmp_path / "q.db"
+    assert run("index", tmp_path, "--db", db, "-q").exit_code == 0
+    result = run("list", "--speaker", "Johnson", "--db", db)
+    assert "Brandon Johnson\n===" in result.output and "Mike Johnson\n===" in result.output
+
+
+def test_reindexing_unchanged_articles_does_no_work(seeded_db, tmp_path):
+    db = tmp_path / "copy.db"
+    shutil.copy(seeded_db, db)
+    result = run("index", SEEDS, "--db", db)
+    assert result.exit_code == 0
+    assert "indexed 0 articles (0 quotes), 5 unchanged" in result.output
+
+
+def test_a_changed_article_replaces_its_old_quotes(tmp_path):
+    article = tmp_path / "story.txt"
+    db = tmp_path / "q.db"
+    article.write_text("“First version,” Mayor Brandon Johnson said.\n", encoding="utf-8")
+    run("index", article, "--db", db, "-q")
+    article.write_text("“Second version,” Mayor Brandon Johnson said. “And more,” he added.\n", encoding="utf-8")
+    run("index", article, "--db", db, "-q")
+    rows = json.loads(run("list", "--db", db, "--format", "json").output)
+    assert [r["text"] for r in rows] == ["Second version,", "And more,"]
+
+
+def test_bad_files_are_named_skipped_and_the_rest_is_indexed(tmp_path):
+    (tmp_path / "good.txt").write_text("“Fine,” Gov. JB Pritzker said.\n", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00")
+    (tmp_path / "latin1.txt").write_bytes("“Caf\xe9,” he said.".encode("latin-1"))
+    (tmp_path / "empty.md").write_text("", encoding="utf-8")
+    db = tmp_path / "q.db"
+    result = run("index", tmp_path, "--db", db, "-q")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("quotes: skipped")]
+    assert len(errors) == 3 and any("binary.txt" in e for e in errors) and any("latin1.txt" in e for e in errors)
+    rows = json.loads(run("list", "--db", db, "--format", "json").output)
+    assert [r["speaker"] for r in rows] == ["JB Pritzker"]
+
+
+def test_extract_jsonl_follows_the_evaluation_contract():
+    path = FIXTURES / "quotes" / "pronouns_nominals.txt"
+    result = run("extract", path, "--format", "jsonl")
+    assert result.exit_code == 0
+    text = path.read_bytes().decode("utf-8")
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert records
+    for r in records:
+        assert {"article", "start", "end", "text", "speaker", "speaker_mention", "cue"} <= set(r)
+        assert r["article"] == str(path)
+        assert text[r["start"]:r["end"]] == r["text"]
+        for span in (r["speaker_mention"], r["cue"]):
+            assert span is None or text[span["start"]:span["end"]] == span["text"]
+
+
+def test_show_explain_says_how_a_quote_was_attributed(seeded_db):
+    rows = json.loads(run("list", "--speaker", "Vance", "--db", seeded_db, "--format", "json").output)
+    result = run("show", rows[0]["id"], "--explain", "--db", seeded_db)
+    assert result.exit_code == 0
+    assert "rule:" in result.output and "cue:" in result.output and "mention:" in result.output
+
+
+def test_a_file_that_is_not_an_index_is_refused_and_left_alone(tmp_path):
+    notes = tmp_path / "notes.db"
+    notes.write_text("my precious notes", encoding="utf-8")
+    result = run("list", "--db", notes)
+    assert result.exit_code == 1 and "not an SQLite file" in result.output
+    assert notes.read_text(encoding="utf-8") == "my precious notes"
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    db = tmp_path / "new.db"
+    run("speakers", "--db", db)
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
+    result = run("speakers", "--db", db)
+    assert result.exit_code == 1 and "newer quotes" in result.output
+
+
+def test_a_failed_save_leaves_the_article_as_it_was(tmp_path):
+    from quotes import pipeline
+    from quotes.articles import build_article
+    from quotes.store import Index
+    index = Index(tmp_path / "q.db")
+    first = pipeline.analyse(build_article("“One,” Gov. JB Pritzker said.", id="a", source="a.txt"))
+    index.save(first)
+    broken = dataclasses.replace(first.quotes[0], text=None)        # violates NOT NULL half-way through
+    second = dataclasses.replace(first, quotes=[first.quotes[0], broken],
+                                 article=dataclasses.replace(first.article, sha256="changed"))
+    with pytest.raises(sqlite3.IntegrityError):
+        index.save(second)
+    assert [q.text for q in index.quotes()] == ["One,"]
+    assert not index.is_current(second.article)
+
+
+@pytest.mark.parametrize("command", [[], ["index"], ["list"], ["show"], ["speakers"], ["extract"]])
+def test_every_command_has_help(command):
+    result = run(*command, "--help")
+    assert result.exit_code == 0 and "Usage:" in result.output and "--help" in result.output
+
+
+def test_official_models_without_network_fail_with_a_clear_message():
+    result = run("extract", FIXTURES / "quotes" / "curly_quotes.txt", "--models", "official")
+    if result.exit_code == 0:
+        pytest.skip("the official models are reachable from this machine")
+    assert result.exit_code == 1 and "official" in result.output.lower()
+    assert "Traceback" not in result.output
+
+
+def test_the_installed_console_script_runs():
+    script = Path(sys.executable).with_name("quotes")
+    if not script.exists():
+        pytest.skip("quotes is not installed as a console script in this environment")
+    path = FIXTURES / "quotes" / "organisation_speaker.txt"
+    out = subprocess.run([str(script), "extract", str(path)], capture_output=True, text=True, timeout=300,
+                         env={**os.environ, "QUOTES_MODELS": "bundled"})
+    assert out.returncode == 0, out.stderr
+    record = json.loads(out.stdout.splitlines()[0])
+    assert record["speaker"] == "White House"
+
+
+def test_python_dash_m_quotes_runs():
+    out = subprocess.run([sys.executable, "-m", "quotes", "--help"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and "quotes index" in out.stdout
