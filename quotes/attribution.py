@@ -84,6 +84,11 @@ def _context(doc: ParsedArticle, spans: list[QuoteSpan]) -> Context:
 
 # --- windows of tokens around a quote ---------------------------------------------------
 
+def _ends_sentence(tokens: tuple[Token, ...], k: int) -> bool:
+    """A full stop, ? or ! where the tokenizer also ends the sentence ("R-Ky." inside one does not)."""
+    return tokens[k].text in SENTENCE_FINAL and (k + 1 >= len(tokens) or tokens[k + 1].sentence != tokens[k].sentence)
+
+
 def _after(index: int, c: Context) -> list[Token]:
     """Tokens after the quote up to the end of its sentence, the next quote or the paragraph end.
 
@@ -96,14 +101,15 @@ def _after(index: int, c: Context) -> list[Token]:
     para = c.spans[index].paragraph
     span = c.spans[index]
     last_char = c.doc.text[span.start:span.end].rstrip()[-1:]
-    if span.close_mark and k < len(tokens) and last_char in ".!?" and not tokens[k].text[:1].islower():
+    if span.close_mark and k < len(tokens) and last_char in ".!?" and not tokens[k].text[:1].islower() \
+            and tokens[k].text not in DASHES:
         follow = [t.text.lower() for t in tokens[k:k + 3]]
         if last_char == "." or not any(w in lexicon.load().speech_verbs for w in follow):
             return out
     while k < len(tokens) and len(out) < WINDOW_AFTER and k not in c.quote_of_token \
             and c.paragraph_of_token[k] == para:
         out.append(tokens[k])
-        if tokens[k].text in SENTENCE_FINAL:
+        if _ends_sentence(tokens, k):
             break
         k += 1
     return out
@@ -120,7 +126,7 @@ def _before(index: int, c: Context, through_quotes: bool = False) -> list[Token]
     k = c.first_token[index] - 1
     para = c.spans[index].paragraph
     while k >= 0 and len(out) < WINDOW_BEFORE and c.paragraph_of_token[k] == para \
-            and tokens[k].text not in SENTENCE_FINAL:
+            and not _ends_sentence(tokens, k):
         inside = c.quote_of_token.get(k)
         if inside is not None:
             quoted = c.doc.text[c.spans[inside].start:c.spans[inside].end].rstrip()
@@ -201,7 +207,12 @@ def _before_appositive(window: list[Token], comma: int, c: Context) -> Mention |
     for back in range(comma - 1, max(-1, comma - 30), -1):
         if window[back].text == "," and back > 0:
             opener = window[back + 1].text.lower() if back + 1 < comma else ""
-            mention = c.entities.by_end_token.get(window[back - 1].index)
+            name_end = back - 1
+            if window[name_end].text == ")":        # "Rep. Jim Jordan (R-Ohio), an oversight panel member,"
+                while name_end > 0 and window[name_end].text != "(":
+                    name_end -= 1
+                name_end -= 1
+            mention = c.entities.by_end_token.get(window[name_end].index) if name_end >= 0 else None
             if mention is not None and (opener in APPOSITIVE_OPENERS or comma - back <= 6):
                 return mention
             return None
@@ -418,7 +429,7 @@ def lead_in_previous_paragraph(index: int, c: Context) -> Attribution | None:
     window = []
     k = first - 1
     while k >= 0 and len(window) < WINDOW_BEFORE and k not in c.quote_of_token \
-            and c.doc.tokens[k].text not in SENTENCE_FINAL:
+            and not _ends_sentence(c.doc.tokens, k):
         window.append(c.doc.tokens[k])
         k -= 1
     window.reverse()

@@ -41,6 +41,7 @@ class Lexicon:
     organisation_acronyms: frozenset[str]
     not_names: frozenset[str]
     cue_fillers: frozenset[str]
+    first_name_gender: dict[str, str]     # 'barack' -> 'm', for he/she agreement
 
 
 @lru_cache(maxsize=1)
@@ -78,4 +79,5 @@ def load() -> Lexicon:
         organisation_acronyms=frozenset(_lines("organisation_acronyms.txt")),
         not_names=frozenset(w for line in _lines("not_names.txt") for w in line.split()),
         cue_fillers=frozenset(w for line in _lines("cue_fillers.txt") for w in line.split()),
+        first_name_gender=dict(line.split("\t") for line in _lines("first_names.tsv")),
     )

@@ -88,7 +88,7 @@ def quotes(rows: list[QuoteRow], fmt: str, variants: dict[int, dict], explain: b
             if explain:
                 line.append("; ".join(explain_lines(r)))
             table.append(line)
-        widths = [None, 20, QUOTE_WIDTH, 22, 16, 12, None, None, 12] + ([50] if explain else [])
+        widths = [None, 20, QUOTE_WIDTH, 22, 18, 12, None, None, 12] + ([50] if explain else [])
         body = _tabulate(table, headers, fmt, widths)
         if headings:
             title = f"## {speaker}" if fmt == "markdown" else f"{speaker}\n{'=' * len(speaker or '')}"

@@ -61,7 +61,12 @@ class Entity:
 
     @property
     def is_full_person(self) -> bool:
-        return self.kind == "person" and (any(len(f.split()) > 1 for f in self.forms) or bool(self.roles))
+        """A person a pronoun may stand for: named in full, or with a title, or with a known gender.
+
+        A lone capitalised word ("Chicago", "Workers") is not enough without NER.
+        """
+        return self.kind == "person" and (any(len(f.split()) > 1 for f in self.forms) or bool(self.roles)
+                                          or self.gender is not None)
 
 
 @dataclass
@@ -110,7 +115,7 @@ def find_mentions(doc: ParsedArticle, skip: set[int]) -> list[Mention]:
             continue
         token = tokens[i]
         low = token.text.lower()
-        if low in ("he", "she", "they"):
+        if low in lex.pronoun_refers_to:
             mentions.append(_mention(doc, i, i + 1, "pronoun", gender=lex.pronoun_gender.get(low)))
             i += 1
             continue
@@ -149,7 +154,10 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
         low = token.text.lower()
         # A title is a role where nothing name-like came before it, or where a name follows
         # ("Chicago Mayor Brandon Johnson": "Chicago" was an affiliation, not the name).
-        if title and (name_start is None or _name_follows(tokens, j + title[0], skip)):
+        # After "Mr." a title word is the name itself: "Mr. King, 82, said".
+        title_is_name = title is not None and j > i and name_start is None and _is_capitalised(token) \
+            and _title_at(tokens, j - 1) is not None and not _name_follows(tokens, j + title[0], skip)
+        if title and not title_is_name and (name_start is None or _name_follows(tokens, j + title[0], skip)):
             n, found = title
             if found.role:
                 roles.append(found.role)
@@ -164,6 +172,11 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
             continue
         if low in lex.title_modifiers and name_start is None:
             j += 1
+            continue
+        if token.text in ("-", "‐") and name_start is not None and j + 1 < len(tokens) \
+                and tokens[j - 1].end == token.start and token.end == tokens[j + 1].start \
+                and _is_capitalised(tokens[j + 1]):
+            j += 1          # Holtz-Eakin, split by the tokenizer
             continue
         if low in NAME_PARTICLES and name_start is not None and j + 1 < len(tokens) \
                 and _is_capitalised(tokens[j + 1]) \
@@ -325,7 +338,15 @@ def _attach(entities: list[Entity], m: Mention, index: int, step: str) -> None:
         entity.forms[_strip_article(m.name)] += 1
     entity.aliases.add(_strip_article(m.text) if m.kind == "organisation" else m.text)
     entity.roles.update(m.roles)
-    entity.gender = entity.gender or m.gender
+    entity.gender = entity.gender or m.gender or _first_name_gender(m)
+
+
+def _first_name_gender(m: Mention) -> str | None:
+    """'m' for "Barack Obama", 'f' for "Hillary Clinton"; None for one-word or unknown names."""
+    words = (m.name or "").split()
+    if m.kind != "name" or len(words) < 2:
+        return None
+    return lexicon.load().first_name_gender.get(words[0].lower().strip("."))
 
 
 def _match_full_name(entities: list[Entity], name: str) -> int | None:
@@ -427,11 +448,11 @@ def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: 
     sentence just before. Candidates in each sentence are taken in order, mentions after a preposition
     ("an interview with CNN's Anderson Cooper") last.
     """
-    want_org = m.text.lower() == "they"
+    refers_to = lexicon.load().pronoun_refers_to.get(m.text.lower(), "person")
 
     def compatible(index: int) -> bool:
         entity = entities.entities[index]
-        if want_org:
+        if refers_to in ("organisation", "any"):
             return entity.kind == "organisation"
         return entity.is_full_person and entity.gender in (None, m.gender)
 
