@@ -21,6 +21,7 @@ from .speakers import (Entities, Mention, nominal_ending_at, nominal_starting_at
 
 SENTENCE_FINAL = {".", "!", "?", "…"}
 DASHES = ("—", "–", "-", "―", "--")
+BE = {"is", "was", "were", "are", "been", "be", "'s", "’s"}
 WINDOW_AFTER = 25     # tokens read after a quote for its cue
 WINDOW_BEFORE = 40    # tokens read back from a quote to the start of its sentence
 TRANSCRIPT_LABEL = re.compile(r"[\"“'‘]*\s*([A-Z][A-Z.’'\- ]{1,40}):\s*$")
@@ -176,6 +177,8 @@ def _subject_before(window: list[Token], k: int, c: Context) -> Mention | None:
     j = k - 1
     while j >= 0 and _is_filler(window[j]):
         j -= 1
+    if window[k].text.lower().endswith("ing") and not any(window[x].text.lower() in BE for x in range(j + 1, k)):
+        return None         # "recalled Mr. Obama talking about": an object, not the subject of "talking"
     if j >= 0 and window[j].text == ")":
         # "Sen. Claire McCaskill (D-Mo.) said": step over the parenthesis.
         while j >= 0 and window[j].text != "(":
@@ -213,7 +216,7 @@ def _before_appositive(window: list[Token], comma: int, c: Context) -> Mention |
                     name_end -= 1
                 name_end -= 1
             mention = c.entities.by_end_token.get(window[name_end].index) if name_end >= 0 else None
-            if mention is not None and (opener in APPOSITIVE_OPENERS or comma - back <= 6):
+            if mention is not None and (opener in APPOSITIVE_OPENERS or opener.endswith("ing") or comma - back <= 6):
                 return mention
             return None
     return None
@@ -265,27 +268,45 @@ def _find_cue(window: list[Token], c: Context, nearest_last: bool) -> tuple[Span
     """A speech cue in the window and the speaker mention beside it.
 
     nearest_last: read the window from its end (cues before a quote are nearest at the end).
-    A cue whose mention is found wins over one without.
+    A cue whose mention is found wins over one without. Where the nearest speaker is a
+    pronoun or a common noun and an outer clause of the same sentence names a speaker ("Clinton says she
+    appreciated … what she calls “…”"), the outer, named one is the attribution.
     """
+    found = _cues_with_mentions(window, c, nearest_last)
+    with_mention = [(cue, mention) for cue, mention in found if mention is not None]
+    if not with_mention:
+        return found[0] if found else None
+    cue, mention = with_mention[0]
+    if mention.kind in ("pronoun", "nominal") and nearest_last:
+        for outer_cue, outer in with_mention[1:]:
+            if outer.kind in ("name", "organisation"):
+                return outer_cue, outer
+    return cue, mention
+
+
+def _cues_with_mentions(window: list[Token], c: Context, nearest_last: bool) -> list[tuple[Span, Mention | None]]:
+    """Every speech cue in the window, in reading order, with its subject mention or None."""
     lex = lexicon.load()
     order = range(len(window) - 1, -1, -1) if nearest_last else range(len(window))
-    bare_cue = None
+    out = []
     for k in order:
         token = window[k]
         n = _cue_phrase_at(window, k)
         if n:
             cue = Span(token.start, window[k + n - 1].end, c.doc.text[token.start:window[k + n - 1].end])
-            mention = _mention_starting(window, k + n, c)
-            if mention:
-                return cue, mention
-            bare_cue = bare_cue or (cue, None)
+            out.append((cue, _mention_starting(window, k + n, c)))
         elif token.text.lower() in lex.speech_verbs:
             cue = Span(token.start, token.end, token.text)
             mention = _subject_before(window, k, c) or _subject_after(window, k, c)
-            if mention:
-                return cue, mention
-            bare_cue = bare_cue or (cue, None)
-    return bare_cue
+            if mention is not None and mention.kind == "pronoun" and mention.text.lower() == "it" \
+                    and not _organisation_before(mention, c):
+                mention = None      # "said it would tell …": 'it' is a thing, not a speaker
+            out.append((cue, mention))
+    return out
+
+
+def _organisation_before(mention: Mention, c: Context) -> bool:
+    return any(e.kind == "organisation" and e.first_seen < mention.start for e in c.entities.entities)
 
 
 def _attribution(mention: Mention | None, cue: Span | None, rule: str, c: Context,
@@ -395,13 +416,28 @@ def _sentence_subject(window: list[Token], c: Context) -> Mention | None:
 def colon_lead_in(index: int, c: Context) -> Attribution | None:
     """Johnson: “…” — a mention followed only by a colon or dash introduces the quote."""
     window = _before(index, c)
-    if len(window) < 2 or window[-1].text not in (":", "—", "-"):
+    if len(window) < 2 or window[-1].text not in (":",) + DASHES:
         return None
     mention = c.entities.by_end_token.get(window[-2].index)
     if mention is None or mention.kind in ("pronoun",):
         return None
     cue = Span(window[-1].start, window[-1].end, window[-1].text)
     return _attribution(mention, cue, "colon-lead-in", c)
+
+
+def headline_colon(index: int, c: Context) -> Attribution | None:
+    """Pence: Gennifer Flowers Won’t Be at Debate, Trump Was ‘Mocking’ — a paragraph opening with "Name:"."""
+    span = c.spans[index]
+    tokens = c.doc.tokens
+    first = next((t for t in range(len(tokens)) if c.paragraph_of_token[t] == span.paragraph), None)
+    if first is None:
+        return None
+    mention = c.entities.by_start_token.get(first)
+    if mention is None or mention.kind == "pronoun" or mention.end_token >= len(tokens) \
+            or tokens[mention.end_token].text != ":" or mention.end_token >= c.first_token[index]:
+        return None
+    colon = tokens[mention.end_token]
+    return _attribution(mention, Span(colon.start, colon.end, ":"), "headline-colon", c)
 
 
 def dash_signature(index: int, c: Context) -> Attribution | None:
@@ -494,8 +530,9 @@ SIEVES: list[Sieve] = [
     transcript_label,
     continued_quote,
     cue_after_quote,
-    cue_before_quote,
     colon_lead_in,
+    cue_before_quote,
+    headline_colon,
     dash_signature,
     lead_in_previous_paragraph,
     same_paragraph,

@@ -165,6 +165,9 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
             j += n
             name_start = None
             continue
+        if name_start is not None and low in lex.speech_verbs and low.endswith(("s", "ed")) \
+                and token.text not in lex.organisation_words:
+            break           # a headline: "Lindsey Graham Says", "Chris Christie Calls Hillary Clinton …"
         if _is_capitalised(token) and not (low in lex.not_names and name_start is None and j == i):
             if name_start is None:
                 name_start = j
@@ -237,17 +240,22 @@ def nominal_ending_at(doc: ParsedArticle, last: int, limit: int = 7) -> Mention 
     head = tokens[last]
     if not head.text.isalpha() or head.text.lower() in lexicon.load().not_names | lexicon.load().cue_fillers:
         return None
-    for first in range(last - 1, max(-1, last - limit), -1):
-        word = tokens[first].text
-        if tokens[first].sentence != head.sentence:
-            return None
+    role = next((t.role for words, t in lexicon.load().titles.items() if words[-1] == head.text.lower() and t.role),
+                None)
+    roles = (role,) if role else ()
+    first = last
+    for k in range(last - 1, max(-1, last - limit), -1):
+        word = tokens[k].text
+        if tokens[k].sentence != head.sentence:
+            break
         if word.lower() in NOMINAL_DETERMINERS:
-            role = next((t.role for words, t in lexicon.load().titles.items()
-                         if words[-1] == head.text.lower() and t.role), None)
-            return _mention(doc, first, last + 1, "nominal", roles=(role,) if role else ())
-        if not (word.replace("-", "").isalnum() or word in POSSESSIVE):
-            return None
-    return None
+            return _mention(doc, k, last + 1, "nominal", roles=roles)
+        if not (word.replace("-", "").isalnum() or word in POSSESSIVE) or word.lower() in lexicon.load().not_names:
+            break
+        first = k
+    # No determiner: a bare noun phrase ("Oversight Committee Republicans", "73 percent"),
+    # taken from the last boundary. Its head is what matters for the citation.
+    return _mention(doc, first, last + 1, "nominal", roles=roles)
 
 
 def nominal_starting_at(doc: ParsedArticle, first: int, stop: int, limit: int = 7) -> Mention | None:
