@@ -278,8 +278,12 @@ def _find_cue(window: list[Token], c: Context, nearest_last: bool) -> tuple[Span
         return found[0] if found else None
     cue, mention = with_mention[0]
     if mention.kind in ("pronoun", "nominal") and nearest_last:
+        opening = window[0].index
         for outer_cue, outer in with_mention[1:]:
-            if outer.kind in ("name", "organisation"):
+            # An outer clause's named speaker, or the pronoun that opens the sentence
+            # ("She said she recalls …") speaks for the inner one.
+            if outer.kind in ("name", "organisation") or (outer.kind == mention.kind == "pronoun"
+                                                          and outer.start_token == opening):
                 return outer_cue, outer
     return cue, mention
 

@@ -141,12 +141,11 @@ def index(paths, db, outlet, models, quiet):
 @main.command(name="list")
 @click.option("--speaker", metavar="NAME", help="Only this speaker: a full name, surname or alias (any case).")
 @click.option("--article", metavar="ID", help="Only quotes from this article id.")
-@click.option("--unattributed/--attributed-only", "unattributed", default=None,
-              help="Include quotes with no speaker (default: only when no --speaker is given).")
+@click.option("--attributed-only", is_flag=True, help="Leave out quotes with no speaker.")
 @_format_option(render.FORMATS)
 @click.option("--explain", is_flag=True, help="Show how each attribution was made: rule, cue, mention, chain.")
 @_db_option
-def list_(speaker, article, unattributed, fmt, explain, db):
+def list_(speaker, article, attributed_only, fmt, explain, db):
     """The citation sheet: one row per quote, with article, outlet, cue and paragraph.
 
     The 'across articles' column marks a quote printed by several articles:
@@ -163,13 +162,11 @@ def list_(speaker, article, unattributed, fmt, explain, db):
         rows = [r for r in everything if r.speaker in names]
         headings = len(names) > 1
     else:
-        rows = everything if unattributed is not False else [r for r in everything if r.speaker]
+        rows = [r for r in everything if r.speaker or not attributed_only]
     if article:
         if article not in store.article_ids():
             _fail(f"no article '{article}' in {db}")
         rows = [r for r in rows if r.article_id == article]
-    if speaker and not unattributed:
-        rows = [r for r in rows if r.speaker]
     if headings:
         rows.sort(key=lambda r: (r.speaker, r.article_id, r.start))
     click.echo(render.quotes(rows, fmt, variant_info, explain=explain, headings=headings))
