@@ -1,9 +1,10 @@
 """The same quote in several articles: normalising, grouping, and telling whether the wording differs.
 
-Two quotes are occurrences of one utterance when they share a run of
-SHINGLE words after normalising (case, quotation marks, dashes, punctuation,
-whitespace), or are equal once normalised. Grouping goes through an inverted
-index of word shingles, so it never compares all pairs.
+After normalising (case, quotation marks, dashes, punctuation, whitespace),
+quotes that share a run of SHINGLE words are candidates, found through an
+inverted index of word shingles so that not all pairs are compared; two
+candidates are one utterance when most of the shorter one's words appear in
+the other, in order.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-SHINGLE = 4          # words in a run that makes two quotes candidates for one utterance
+SHINGLE = 3          # words in a run that makes two quotes candidates for one utterance
 MIN_SHARED = 0.6     # share of the shorter quote's words the two must have in common, in order
 _PUNCT = re.compile(r"[^\w\s]")
 
