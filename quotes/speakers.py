@@ -272,9 +272,14 @@ def nominal_starting_at(doc: ParsedArticle, first: int, stop: int, limit: int = 
     return nominal_ending_at(doc, last, limit) if last > first else None
 
 
+def _is_possessive(token: Token) -> bool:
+    """"’s" split off by the tokenizer, or a word that kept it ("Chicago‘s")."""
+    return token.text in POSSESSIVE or (len(token.text) > 2 and token.text[-2:] in POSSESSIVE)
+
+
 def _after_possessor(tokens: tuple[Token, ...], i: int) -> bool:
     """True for the role in "Chicago's mayor" / "the city's mayor"."""
-    return i >= 2 and tokens[i - 1].text in POSSESSIVE
+    return i >= 1 and _is_possessive(tokens[i - 1]) and (tokens[i - 1].text not in POSSESSIVE or i >= 2)
 
 
 def _name_kind(name_tokens: list[Token], prev: str, titled: bool) -> str | None:

@@ -110,7 +110,7 @@ def test_a_changed_article_replaces_its_old_quotes(tmp_path):
 def test_bad_files_are_named_skipped_and_the_rest_is_indexed(tmp_path):
     (tmp_path / "good.txt").write_text("“Fine,” Gov. JB Pritzker said.\n", encoding="utf-8")
     (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG\x00")
-    (tmp_path / "latin1.txt").write_bytes("“Caf\xe9,” he said.".encode("latin-1"))
+    (tmp_path / "latin1.txt").write_bytes("\"Caf\xe9,\" he said.".encode("latin-1"))
     (tmp_path / "empty.md").write_text("", encoding="utf-8")
     db = tmp_path / "q.db"
     result = run("index", tmp_path, "--db", db, "-q")
