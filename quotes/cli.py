@@ -119,7 +119,7 @@ def index(paths, db, outlet, models, quiet):
             todo.append(item)
     if todo:
         _load_pipeline(models)
-    n_quotes = 0
+    n_quotes = n_indexed = 0
     with _progress(todo, quiet, "indexing") as bar:
         for article in bar:
             try:
@@ -129,11 +129,12 @@ def index(paths, db, outlet, models, quiet):
                 skipped += 1
                 continue
             store.save(result)
+            n_indexed += 1
             n_quotes += len(result.quotes)
     store.relink_speakers()
     store.close()
     if not quiet:
-        click.echo(f"indexed {len(todo)} article{'s' * (len(todo) != 1)} ({n_quotes} quotes), "
+        click.echo(f"indexed {n_indexed} article{'s' * (n_indexed != 1)} ({n_quotes} quotes), "
                    f"{unchanged} unchanged, {skipped} skipped → {db}", err=True)
     sys.exit(EXIT_SKIPPED if skipped else 0)
 
