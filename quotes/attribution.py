@@ -16,8 +16,8 @@ from typing import Callable
 from . import lexicon, marks
 from .document import ParsedArticle, Token
 from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
-from .speakers import (Entities, Mention, nominal_ending_at, nominal_starting_at, resolve, resolve_nominal,
-                       resolve_pronoun)
+from .speakers import (Entities, Mention, nominal_ending_at, nominal_starting_at, resolve, resolve_document,
+                       resolve_nominal, resolve_pronoun)
 
 SENTENCE_FINAL = {".", "!", "?", "…"}
 DASHES = ("—", "–", "-", "―", "--")
@@ -133,11 +133,35 @@ def _before(index: int, c: Context, through_quotes: bool = False) -> list[Token]
             quoted = c.doc.text[c.spans[inside].start:c.spans[inside].end].rstrip()
             if not through_quotes or quoted[-1:] in ".!?":
                 break
+            # A quoted speech verb is still the cue: the order “affirms” police will not “…”.
+            if _single_word(quoted):
+                out.extend(t for t in tokens[c.first_token[inside]:c.end_token[inside]]
+                           if t.text.lower() in lexicon.load().speech_verbs)
             k = c.first_token[inside] - 1
             continue
         out.append(tokens[k])
         k -= 1
     return out[::-1]
+
+
+def _single_word(text: str) -> bool:
+    return len(text.split()) == 1
+
+
+def quoted_cue(index: int, c: Context) -> Attribution | None:
+    """The mayor's order “affirms” …: a quote that is itself one speech verb, its subject before it."""
+    span = c.spans[index]
+    text = c.doc.text[span.start:span.end].strip(" ,.")
+    if not _single_word(text) or text.lower() not in lexicon.load().speech_verbs:
+        return None
+    window = _before(index, c)
+    while window and _is_filler(window[-1]):      # the order also “urges”
+        window.pop()
+    if not window:
+        return None
+    quoted = Span(span.start, span.end, c.doc.text[span.start:span.end])
+    mention = c.entities.by_end_token.get(window[-1].index) or _nominal(nominal_ending_at(c.doc, window[-1].index), c)
+    return _attribution(mention, quoted, "quoted-cue", c) if mention is not None else None
 
 
 def _next_quote_follows(index: int, window: list[Token], c: Context) -> bool:
@@ -195,9 +219,12 @@ def _subject_before(window: list[Token], k: int, c: Context) -> Mention | None:
 
 
 def _nominal(mention: Mention | None, c: Context) -> Mention | None:
-    """A nominal found at a cue ("the Vermont senator said"), resolved by its role where it has one."""
+    """A nominal found at a cue ("the Vermont senator said"), resolved by its role where it has one,
+    or by its author where it is a document ("the mayor's order urges")."""
     if mention is not None and mention.roles:
         resolve_nominal(mention, c.entities.mentions, c.entities.entities)
+    elif mention is not None:
+        resolve_document(mention, c.entities, c.doc)
     return mention
 
 
@@ -535,6 +562,7 @@ SIEVES: list[Sieve] = [
     continued_quote,
     cue_after_quote,
     colon_lead_in,
+    quoted_cue,
     cue_before_quote,
     headline_colon,
     dash_signature,

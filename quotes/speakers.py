@@ -76,6 +76,7 @@ class Entities:
     entities: list[Entity]
     by_end_token: dict[int, Mention]
     by_start_token: dict[int, Mention]
+    authors: dict[str, int] = field(default_factory=dict)   # document noun ('order') -> its author's entity
 
     def entity_of(self, mention: Mention) -> Entity | None:
         return self.entities[mention.entity] if mention.entity is not None else None
@@ -436,6 +437,27 @@ def resolve_nominal(m: Mention, mentions: list[Mention], entities: list[Entity])
 
 PREPOSITIONS = {"with", "of", "to", "by", "for", "from", "at", "in", "on", "about", "against", "than",
                 "visiting", "like", "between", "among", "toward", "towards", "into", "under", "over"}
+
+
+def resolve_document(m: Mention, entities: Entities, doc: ParsedArticle) -> None:
+    """A document speaks for its author: "the mayor's order urges …", then "the order affirms …".
+
+    The author is the person or organisation named as its possessor; a later mention
+    of the same kind of document, with no possessor, goes to the same author.
+    """
+    head = doc.tokens[m.end_token - 1].text.lower()
+    if head not in lexicon.load().cue_nouns:
+        return
+    for x in entities.mentions:
+        inside = m.start_token <= x.start_token and x.end_token < m.end_token
+        if inside and x.entity is not None and (x.possessive or _is_possessive(doc.tokens[x.end_token])):
+            entities.authors[head] = x.entity
+            m.entity = x.entity
+            m.chain = (f"'{m.text}' → {entities.entities[x.entity].name} (author of the {head})",)
+            return
+    if head in entities.authors:
+        m.entity = entities.authors[head]
+        m.chain = (f"'{m.text}' → {entities.entities[m.entity].name} (author of the {head} named earlier)",)
 
 
 def _after_preposition(doc: ParsedArticle, first: int) -> bool:
