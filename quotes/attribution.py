@@ -22,7 +22,7 @@ from .speakers import (Entities, Mention, nominal_ending_at, nominal_starting_at
 SENTENCE_FINAL = {".", "!", "?", "…"}
 DASHES = ("—", "–", "-", "―", "--")
 BE = {"is", "was", "were", "are", "been", "be", "'s", "’s"}
-WINDOW_AFTER = 25     # tokens read after a quote for its cue
+WINDOW_AFTER = 45     # tokens read after a quote for its cue (long appositives included)
 WINDOW_BEFORE = 40    # tokens read back from a quote to the start of its sentence
 TRANSCRIPT_LABEL = re.compile(r"[\"“'‘]*\s*([A-Z][A-Z.’'\- ]{1,40}):\s*$")
 
@@ -228,6 +228,11 @@ def _nominal(mention: Mention | None, c: Context) -> Mention | None:
     return mention
 
 
+def _title_word(word: str) -> bool:
+    """'director', 'spokeswoman': a word that names a role ("McFaul, director of …, said")."""
+    return (word,) in lexicon.load().titles
+
+
 APPOSITIVE_OPENERS = {"a", "an", "the", "who", "whose", "one", "his", "her", "their", "its", "now", "then",
                       "also", "himself", "herself", "which"}
 
@@ -243,7 +248,9 @@ def _before_appositive(window: list[Token], comma: int, c: Context) -> Mention |
                     name_end -= 1
                 name_end -= 1
             mention = c.entities.by_end_token.get(window[name_end].index) if name_end >= 0 else None
-            if mention is not None and (opener in APPOSITIVE_OPENERS or opener.endswith("ing") or comma - back <= 6):
+            titled = _title_word(opener)
+            if mention is not None and (opener in APPOSITIVE_OPENERS or opener.endswith("ing") or titled
+                                        or comma - back <= 6):
                 return mention
             return None
     return None
@@ -444,6 +451,20 @@ def _sentence_subject(window: list[Token], c: Context) -> Mention | None:
     return None
 
 
+def colon_sentence_subject(index: int, c: Context) -> Attribution | None:
+    """President Obama is rolling out a new message: “…” — a sentence ending in a colon before
+    the quote is said by its subject."""
+    window = _before(index, c)
+    if len(window) < 3 or window[-1].text != ":":
+        return None
+    subject = _sentence_subject(window, c) or _nominal(nominal_starting_at(c.doc, window[0].index,
+                                                                           window[-1].index), c)
+    if subject is None:
+        return None
+    colon = window[-1]
+    return _attribution(subject, Span(colon.start, colon.end, ":"), "colon-sentence-subject", c)
+
+
 def colon_lead_in(index: int, c: Context) -> Attribution | None:
     """Johnson: “…” — a mention followed only by a colon or dash introduces the quote."""
     window = _before(index, c)
@@ -564,6 +585,7 @@ SIEVES: list[Sieve] = [
     colon_lead_in,
     quoted_cue,
     cue_before_quote,
+    colon_sentence_subject,
     headline_colon,
     dash_signature,
     lead_in_previous_paragraph,

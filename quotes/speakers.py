@@ -149,7 +149,8 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
     roles: list[str] = []
     gender = None
     name_start = None
-    while j < len(tokens) and j not in skip and tokens[j].sentence == sentence:
+    while j < len(tokens) and j not in skip and _same_sentence(tokens, j, sentence):
+        sentence = tokens[j].sentence
         title = _title_at(tokens, j)
         token = tokens[j]
         low = token.text.lower()
@@ -219,9 +220,15 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
                     possessive=possessive)
 
 
+def _same_sentence(tokens: tuple[Token, ...], k: int, sentence: int) -> bool:
+    """Token k is in the sentence, or the tokenizer wrongly ended one after "Rep." / "Gov."."""
+    return tokens[k].sentence == sentence or (k > 0 and tokens[k - 1].text.endswith(".")
+                                              and _title_at(tokens, k - 1) is not None)
+
+
 def _name_follows(tokens: tuple[Token, ...], k: int, skip: set[int]) -> bool:
     """True where token k starts a name or another title (so the title before it is a role)."""
-    if k >= len(tokens) or k in skip or tokens[k].sentence != tokens[k - 1].sentence:
+    if k >= len(tokens) or k in skip or not _same_sentence(tokens, k, tokens[k - 1].sentence):
         return False
     low = tokens[k].text.lower()
     return (_is_capitalised(tokens[k]) and low not in lexicon.load().not_names) or _title_at(tokens, k) is not None \
@@ -356,9 +363,9 @@ def _attach(entities: list[Entity], m: Mention, index: int, step: str) -> None:
 
 
 def _first_name_gender(m: Mention) -> str | None:
-    """'m' for "Barack Obama", 'f' for "Hillary Clinton"; None for one-word or unknown names."""
+    """'m' for "Barack Obama", 'f' for "Hillary Clinton" or "Melanie"; None for unknown first names."""
     words = (m.name or "").split()
-    if m.kind != "name" or len(words) < 2:
+    if m.kind != "name" or not words:
         return None
     return lexicon.load().first_name_gender.get(words[0].lower().strip("."))
 
