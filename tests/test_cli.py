@@ -205,3 +205,27 @@ def test_the_installed_console_script_runs():
 def test_python_dash_m_quotes_runs():
     out = subprocess.run([sys.executable, "-m", "quotes", "--help"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "quotes index" in out.stdout
+
+
+def test_outlet_option_labels_articles_without_their_own(tmp_path):
+    (tmp_path / "wire.txt").write_text("“We are ready,” Gov. JB Pritzker said.\n", encoding="utf-8")
+    (tmp_path / "own.txt").write_text("---\noutlet: Chicago Tribune\n---\n“Not yet,” Mayor Brandon Johnson said.\n",
+                                      encoding="utf-8")
+    db = tmp_path / "q.db"
+    assert run("index", tmp_path, "--db", db, "--outlet", "Test Wire", "-q").exit_code == 0
+    rows = json.loads(run("list", "--db", db, "--format", "json").output)
+    assert {r["article"]: r["outlet"] for r in rows} == {"wire": "Test Wire", "own": "Chicago Tribune"}
+    own = next(r for r in rows if r["article"] == "own")
+    body = "“Not yet,” Mayor Brandon Johnson said.\n"
+    assert body[own["start"]:own["end"]] == own["text"] == "Not yet,"
+
+
+def test_jsonl_articles_are_indexed_with_their_metadata(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(json.dumps({"id": "ap-1", "outlet": "AP", "text": "“Stand down,” Mayor Brandon Johnson said."})
+                    + "\n{broken\n", encoding="utf-8")
+    db = tmp_path / "q.db"
+    result = run("index", feed, "--db", db, "-q")
+    assert result.exit_code == 1 and f"{feed}:2" in result.output
+    rows = json.loads(run("list", "--db", db, "--format", "json").output)
+    assert [(r["article"], r["outlet"], r["speaker"]) for r in rows] == [("ap-1", "AP", "Brandon Johnson")]
