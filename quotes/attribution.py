@@ -16,7 +16,7 @@ from typing import Callable
 from . import lexicon, marks
 from .document import ParsedArticle, Token
 from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
-from .speakers import (Entities, Mention, nominal_ending_at, nominal_starting_at, resolve, resolve_document,
+from .speakers import (NOMINAL_DETERMINERS, Entities, Mention, nominal_ending_at, nominal_starting_at, resolve, resolve_document,
                        resolve_nominal, resolve_pronoun)
 
 SENTENCE_FINAL = {".", "!", "?", "…"}
@@ -39,6 +39,7 @@ class Context:
     paragraph_bounds: list[tuple[int, int]]
     results: list[Attribution]    # attributions decided so far, in quote order
     speaker_entities: list[int | None]  # per decided quote: the speaker's entity index in this article
+    name_tokens: set[int]               # tokens inside a name or organisation mention
     pending_entity: int | None = None   # entity of the attribution being built
 
 
@@ -80,7 +81,9 @@ def _context(doc: ParsedArticle, spans: list[QuoteSpan]) -> Context:
     para_starts = [p[0] for p in bounds]
     paragraph = [max(0, bisect.bisect_right(para_starts, t.start) - 1) for t in tokens]
     entities = resolve(doc, set(quote_of))
-    return Context(doc, spans, entities, first, end, quote_of, paragraph, bounds, [], [])
+    name_tokens = {t for m in entities.mentions if m.kind in ("name", "organisation")
+                   for t in range(m.start_token, m.end_token)}
+    return Context(doc, spans, entities, first, end, quote_of, paragraph, bounds, [], [], name_tokens)
 
 
 # --- windows of tokens around a quote ---------------------------------------------------
@@ -286,15 +289,16 @@ def _subject_after(window: list[Token], k: int, c: Context) -> Mention | None:
 
 
 def _mention_starting(window: list[Token], j: int, c: Context) -> Mention | None:
-    """The mention starting at window position j, or just after a leading "the" ("according to the White House")."""
-    for k in (j, j + 1):
-        if k >= len(window):
-            return None
+    """The mention starting at window position j, or after a few lower-case words before it
+    ("according to the White House", "according to conservative talk radio host Rush Limbaugh")."""
+    for k in range(j, min(j + 5, len(window))):
         mention = c.entities.by_start_token.get(window[k].index)
         if mention is not None:
             return mention
-        if window[k].text.lower() != "the":
+        if not window[k].text.isalpha() or not window[k].text.islower():
             break
+    if j >= len(window):
+        return None
     return _nominal(nominal_starting_at(c.doc, window[j].index, window[-1].index + 1), c)
 
 
@@ -333,14 +337,42 @@ def _cues_with_mentions(window: list[Token], c: Context, nearest_last: bool) -> 
         if n:
             cue = Span(token.start, window[k + n - 1].end, c.doc.text[token.start:window[k + n - 1].end])
             out.append((cue, _mention_starting(window, k + n, c)))
-        elif token.text.lower() in lex.speech_verbs:
+        elif token.text.lower() in lex.speech_verbs and not _noun_not_verb(window, k, c):
             cue = Span(token.start, token.end, token.text)
             mention = _subject_before(window, k, c) or _subject_after(window, k, c)
+            if mention is not None and _bare_noun_phrase(mention, c) and _could_be_noun(token.text):
+                mention = None      # "Republican claims": the word is a noun here, not a verb with a subject
             if mention is not None and mention.kind == "pronoun" and mention.text.lower() == "it" \
                     and not _organisation_before(mention, c):
                 mention = None      # "said it would tell …": 'it' is a thing, not a speaker
             out.append((cue, mention))
     return out
+
+
+def _could_be_noun(word: str) -> bool:
+    """Base and -s forms of a speech verb can be nouns (a report, claims); said, told, wrote cannot."""
+    form = word.lower()
+    lemma = lexicon.load().speech_verb_lemma.get(form, form)
+    return form in (lemma, lemma + "s", lemma + "es", lemma[:-1] + "ies")
+
+
+def _bare_noun_phrase(mention: Mention, c: Context) -> bool:
+    return mention.kind == "nominal" and c.doc.tokens[mention.start_token].text.lower() not in NOMINAL_DETERMINERS
+
+
+def _noun_not_verb(window: list[Token], k: int, c: Context) -> bool:
+    """True where a speech-verb word is used as a noun or a name.
+
+    "Stevie Wonder", "the United States": inside a name. "a call", "his remarks",
+    "Trump's claims": a base or -s form right after a determiner or possessive.
+    """
+    token = window[k]
+    if token.index in c.name_tokens:
+        return True
+    if not _could_be_noun(token.text) or k == 0:
+        return False
+    before = window[k - 1].text
+    return before.lower() in NOMINAL_DETERMINERS or before in ("’s", "'s")
 
 
 def _organisation_before(mention: Mention, c: Context) -> bool:

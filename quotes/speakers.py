@@ -167,8 +167,7 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
             j += n
             name_start = None
             continue
-        if name_start is not None and low in lex.speech_verbs and low.endswith(("s", "ed")) \
-                and token.text not in lex.organisation_words:
+        if low in lex.speech_verbs and low.endswith(("s", "ed")) and token.text not in lex.organisation_words:
             break           # a headline: "Lindsey Graham Says", "Chris Christie Calls Hillary Clinton …"
         if _is_capitalised(token) and not (low in lex.not_names and name_start is None and j == i):
             if name_start is None:
