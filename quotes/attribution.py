@@ -214,7 +214,7 @@ def _subject_before(window: list[Token], k: int, c: Context) -> Mention | None:
     if j < 0:
         return None
     mention = c.entities.by_end_token.get(window[j].index)
-    if mention is None and window[j].text == "," and j > 0:
+    if mention is None and window[j].text in ("," , "—", "--", "–") and j > 0:
         mention = _before_appositive(window, j, c)
     if mention is None:
         mention = _nominal(nominal_ending_at(c.doc, window[j].index), c)
@@ -241,9 +241,10 @@ APPOSITIVE_OPENERS = {"a", "an", "the", "who", "whose", "one", "his", "her", "th
 
 
 def _before_appositive(window: list[Token], comma: int, c: Context) -> Mention | None:
-    """"Hugh Hill, a doctor, said" / "McFaul, a senior fellow at …, said": the name before the appositive."""
+    """"Hugh Hill, a doctor, said" / "Jason Sims — a teacher — says": the name before the appositive,
+    which is set off by the same mark (comma or dash) on both sides."""
     for back in range(comma - 1, max(-1, comma - 30), -1):
-        if window[back].text == "," and back > 0:
+        if window[back].text == window[comma].text and back > 0:
             opener = window[back + 1].text.lower() if back + 1 < comma else ""
             name_end = back - 1
             if window[name_end].text == ")":        # "Rep. Jim Jordan (R-Ohio), an oversight panel member,"
@@ -556,9 +557,12 @@ def lead_in_previous_paragraph(index: int, c: Context) -> Attribution | None:
     found = _find_cue(window, c, nearest_last=True)
     if found and found[1]:
         return _attribution(found[1], found[0], "lead-in-previous-paragraph", c)
+    colon = Span(window[-1].start, window[-1].end, ":")
     if len(window) >= 2 and (mention := c.entities.by_end_token.get(window[-2].index)):
-        return _attribution(mention, Span(window[-1].start, window[-1].end, ":"), "lead-in-previous-paragraph", c)
-    return None
+        return _attribution(mention, colon, "lead-in-previous-paragraph", c)
+    # "Donald Trump issued the following statement:¶“…”": the sentence's subject speaks.
+    subject = _sentence_subject(window, c)
+    return _attribution(subject, colon, "lead-in-previous-paragraph", c) if subject else None
 
 
 def continued_quote(index: int, c: Context) -> Attribution | None:

@@ -177,10 +177,13 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
         if low in lex.title_modifiers and name_start is None:
             j += 1
             continue
-        if token.text in ("-", "‐") and name_start is not None and j + 1 < len(tokens) \
-                and tokens[j - 1].end == token.start and token.end == tokens[j + 1].start \
-                and _is_capitalised(tokens[j + 1]):
-            j += 1          # Holtz-Eakin, split by the tokenizer
+        if token.text in ("-", "‐") and j > i and j + 1 < len(tokens) and tokens[j - 1].end == token.start \
+                and token.end == tokens[j + 1].start and tokens[j + 1].text.isalpha():
+            if _is_capitalised(tokens[j + 1]):
+                j += 1      # Holtz-Eakin, split by the tokenizer
+            else:
+                j += 2      # "Florida-based Republican strategist Al Cardenas": a modifier, not the name
+                name_start = None
             continue
         if low in NAME_PARTICLES and name_start is not None and j + 1 < len(tokens) \
                 and _is_capitalised(tokens[j + 1]) \
@@ -220,9 +223,12 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
 
 
 def _same_sentence(tokens: tuple[Token, ...], k: int, sentence: int) -> bool:
-    """Token k is in the sentence, or the tokenizer wrongly ended one after "Rep." / "Gov."."""
-    return tokens[k].sentence == sentence or (k > 0 and tokens[k - 1].text.endswith(".")
-                                              and _title_at(tokens, k - 1) is not None)
+    """Token k is in the sentence, or the tokenizer wrongly ended one after "Rep.", "Gov." or an initial."""
+    if tokens[k].sentence == sentence:
+        return True
+    previous = tokens[k - 1].text if k > 0 else ""
+    initial = len(previous) == 2 and previous[0].isupper() and previous[1] == "."
+    return previous.endswith(".") and (initial or _title_at(tokens, k - 1) is not None)
 
 
 def _name_follows(tokens: tuple[Token, ...], k: int, skip: set[int]) -> bool:
