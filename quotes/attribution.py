@@ -479,9 +479,21 @@ def _sentence_subject(window: list[Token], c: Context) -> Mention | None:
     for k in starts:
         if k < len(window):
             mention = _mention_starting(window, k, c)
-            if mention is not None and mention.kind != "nominal" or mention is not None and k == 0:
+            if mention is not None and _can_open_sentence(mention, c):
                 return mention
     return None
+
+
+def _can_open_sentence(mention: Mention, c: Context) -> bool:
+    """A speaker opening a sentence: not "Shortly", "Speaking" or "a joke"."""
+    if mention.kind == "nominal":
+        head = c.doc.tokens[mention.end_token - 1].text.lower()
+        return bool(mention.roles) or head in lexicon.load().cue_nouns
+    if mention.kind == "name" and mention.end_token - mention.start_token == 1:
+        word = mention.text.lower()
+        tagged = c.doc.tokens[mention.start_token].ner
+        return not (word.endswith(("ly", "ing")) or (tagged is not None and tagged == "O"))
+    return True
 
 
 def colon_sentence_subject(index: int, c: Context) -> Attribution | None:
