@@ -406,6 +406,58 @@ def _recent_speakers(c: Context) -> list[int]:
             if e is not None and c.spans[q].paragraph >= paragraph - 1][-1:]
 
 
+SMALL_WORDS = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "from", "is"}
+
+
+def _title_case(text: str, most: int) -> bool:
+    """"State of the Union", "Make Your Kid a Millionaire": every word capitalised but small ones."""
+    words = [w for w in (w.strip(".,!?;:’'\"") for w in text.split()) if w]
+    if not 0 < len(words) <= most or not (words[0][:1].isupper() or words[0][:1].isdigit()):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() or w.lower() in SMALL_WORDS for w in words)
+
+
+def not_speech(index: int, c: Context) -> Attribution | None:
+    """Titles of shows and books, and nicknames, are quoted but nobody said them.
+
+    on CNN's “State of the Union”, the book ''Make Your Kid a Millionaire'', Rep. Robert C. "Bobby" Scott.
+    """
+    span = c.spans[index]
+    text = c.doc.text[span.start:span.end]
+    tokens = c.doc.tokens
+    first, end = c.first_token[index], c.end_token[index]
+    if _headline(span.paragraph, c):
+        return None         # in a Title Case headline every word is capitalised anyway
+    before = tokens[first - 1] if first > 0 else None
+    after = tokens[end] if end < len(tokens) else None
+    if _title_case(text, 3) and before is not None and after is not None and _is_name_word(before) \
+            and _is_name_word(after) and after.text.lower() not in lexicon.load().speech_verbs:
+        return Attribution(None, None, None, None, None, "nickname",
+                           (f"a name in quotation marks between '{before.text}' and '{after.text}': a nickname",))
+    if _title_case(text, 8) and before is not None:
+        context = [t.text.lower() for t in tokens[max(0, first - 2):first]]
+        if any(w in lexicon.load().title_contexts for w in context) or before.text in ("’s", "'s") \
+                or before.text.endswith(("’s", "'s")):
+            return Attribution(None, None, None, None, None, "title",
+                               (f"a Title Case phrase after '{' '.join(context)}': the title of a work",))
+    return None
+
+
+def _headline(paragraph: int, c: Context) -> bool:
+    """A paragraph written in Title Case: "Trump Was ‘Mocking’ Clinton Camp"."""
+    start, end = c.paragraph_bounds[paragraph]
+    words = [w for w in c.doc.text[start:end].split() if w[:1].isalpha()]
+    capitalised = sum(w[:1].isupper() for w in words if w.lower() not in SMALL_WORDS)
+    return len(words) >= 3 and capitalised >= 0.8 * len([w for w in words if w.lower() not in SMALL_WORDS])
+
+
+def _is_name_word(token: Token) -> bool:
+    return token.text[:1].isupper() and token.text.lower() not in lexicon.load().not_names
+
+
+NOT_SPEECH_RULES = ("title", "nickname")
+
+
 # --- the sieves ----------------------------------------------------------------------------
 
 def transcript_label(index: int, c: Context) -> Attribution | None:
@@ -627,6 +679,7 @@ def _follow(index: int, c: Context, rule: str, why: str) -> Attribution:
 
 Sieve = Callable[[int, Context], "Attribution | None"]
 SIEVES: list[Sieve] = [
+    not_speech,
     transcript_label,
     continued_quote,
     cue_after_quote,

@@ -203,8 +203,10 @@ def speakers(fmt, db):
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @_format_option(["jsonl", "json", "table", "markdown", "csv"], default="jsonl")
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one.")
+@click.option("--all", "include_all", is_flag=True,
+              help="Also print titles and nicknames in quotation marks (words nobody said).")
 @_models_option
-def extract(paths, fmt, outlet, models):
+def extract(paths, fmt, outlet, include_all, models):
     """Quotes and speakers straight from files, without an index.
 
     JSON Lines (the default) prints one object per quote: article (the path as
@@ -230,7 +232,8 @@ def extract(paths, fmt, outlet, models):
             _report_skip(Skipped(article.source, f"could not be analysed: {type(error).__name__}: {error}"))
             skipped += 1
             continue
-        found = list(render.extract_records(article.source, result.quotes))
+        kept = [q for q in result.quotes if include_all or pipeline.is_speech(q)]
+        found = list(render.extract_records(article.source, kept))
         if fmt == "jsonl":
             for record in found:
                 click.echo(json.dumps(record, ensure_ascii=False))

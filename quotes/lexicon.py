@@ -42,6 +42,7 @@ class Lexicon:
     not_names: frozenset[str]
     cue_fillers: frozenset[str]
     first_name_gender: dict[str, str]     # 'barack' -> 'm', for he/she agreement
+    title_contexts: frozenset[str]        # "the book", "titled": a quoted Title Case phrase is a title
 
 
 @lru_cache(maxsize=1)
@@ -80,4 +81,5 @@ def load() -> Lexicon:
         not_names=frozenset(w for line in _lines("not_names.txt") for w in line.split()),
         cue_fillers=frozenset(w for line in _lines("cue_fillers.txt") for w in line.split()),
         first_name_gender=dict(line.split("\t") for line in _lines("first_names.tsv")),
+        title_contexts=frozenset(_lines("title_contexts.txt")),
     )

@@ -338,6 +338,9 @@ def _trim(text: str, span: QuoteSpan) -> QuoteSpan | None:
     body = text[start:end]
     if not any(c.isalnum() for c in body) or STAGE_DIRECTION.match(body):
         return None
+    opening = span.start - len(span.open_mark)
+    if opening > 0 and text[opening - 1] == "=":
+        return None         # an attribute value in markup: <tweet tweet-id="7782…">
     if (start, end) == (span.start, span.end):
         return span
     return QuoteSpan(start, end, span.open_mark, span.close_mark, span.paragraph, span.continues, span.repairs)

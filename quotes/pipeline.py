@@ -57,3 +57,8 @@ def _speakers(quotes: list[Quote], entities: Entities) -> list[Speaker]:
     for name, kind in speaking - set(found):     # speakers named only by a transcript label
         found[(name, kind)] = Speaker(name, kind or "person", {name})
     return list(found.values())
+
+
+def is_speech(quote: Quote) -> bool:
+    """False for a title or nickname in quotation marks: words in marks that nobody said."""
+    return quote.attribution.rule not in attribution.NOT_SPEECH_RULES

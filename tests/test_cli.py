@@ -229,3 +229,11 @@ def test_jsonl_articles_are_indexed_with_their_metadata(tmp_path):
     assert result.exit_code == 1 and f"{feed}:2" in result.output
     rows = json.loads(run("list", "--db", db, "--format", "json").output)
     assert [(r["article"], r["outlet"], r["speaker"]) for r in rows] == [("ap-1", "AP", "Brandon Johnson")]
+
+
+def test_extract_leaves_out_titles_and_nicknames_unless_asked():
+    path = FIXTURES / "quotes" / "not_speech.txt"
+    spoken = [json.loads(line)["text"] for line in run("extract", path).output.splitlines()]
+    everything = [json.loads(line) for line in run("extract", path, "--all").output.splitlines()]
+    assert "Sweet Home Chicago" not in spoken and "hellhole" in spoken
+    assert {r["rule"] for r in everything if r["text"] == "Sweet Home Chicago"} == {"title"}
