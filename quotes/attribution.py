@@ -490,6 +490,15 @@ def cue_after_quote(index: int, c: Context) -> Attribution | None:
     found = _find_cue(window, c, nearest_last=False)
     if found is None or found[1] is None:
         return None
+    # A fragment inside a sentence goes with the nearer cue: "what he described as the “…”
+    # plan …, AP reported" is the mayor's phrase, reported by AP.
+    before = _before(index, c, through_quotes=True)
+    earlier = _find_cue(before, c, nearest_last=True) if before else None
+    if earlier is not None and earlier[1] is not None:
+        distance_after = next(k for k, t in enumerate(window) if t.start == found[0].start)
+        distance_before = len(before) - next(k for k, t in enumerate(before) if t.start == earlier[0].start)
+        if distance_before < distance_after:
+            return None
     return _attribution(found[1], found[0], "cue-after-quote", c)
 
 
