@@ -3,8 +3,8 @@
 The run is split into stages; each one is skipped when its outputs are already
 up to date, so the command can simply be run again after an interruption:
 
-1. prepare  - split GUM by document, flatten multi-word tokens, give part of the
-              text news-style punctuation, and write Stanza's inputs
+1. prepare  - split GUM by document, split clitics off multi-word tokens, give
+              part of the text news-style punctuation, and write Stanza's inputs
               (`conllu_to_text` + `prepare_tokenizer_data`).
 2. train    - Stanza's tokenizer trainer (the loop of `stanza.models.tokenizer`)
               in chunks of steps, with a full checkpoint after every chunk.
@@ -616,16 +616,34 @@ _LOCAL_KEYS = ("txt_file", "label_file", "mwt_json_file", "conll_file", "dev_txt
                "charlm_forward_file", "external_dict", "wandb_name")
 
 
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _same_model(a: dict, b: dict) -> bool:
+    """Whether two saved Stanza tokenizers hold the same weights and settings."""
+    import torch
+
+    if a.keys() != b.keys() or a["model"].keys() != b["model"].keys():
+        return False
+    same_weights = all(torch.equal(a["model"][k], b["model"][k]) for k in a["model"])
+    return same_weights and all(a[k] == b[k] for k in a if k != "model")
+
+
 def install(work: Path, target: Path = MODEL_OUT) -> Path:
     """Copy the best checkpoint to the package without paths from this machine."""
     import torch
 
-    best = work / "best.pt"
-    model = torch.load(best, weights_only=True)
+    model = torch.load(work / "best.pt", weights_only=True)
     for key in _LOCAL_KEYS:
         if key in model["config"]:
             model["config"][key] = None
     model["config"]["device"] = "cpu"
+    # torch's legacy format is not byte-stable, so compare contents: rewriting
+    # an unchanged model would show up as a change in git.
+    if target.exists() and _same_model(torch.load(target, weights_only=True), model):
+        log.info("install: up to date (%s)", target)
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_suffix(".tmp")
     # The legacy format is what Stanza itself writes (Trainer.save).
@@ -652,7 +670,8 @@ def predict(work: Path, model: Path, name: str) -> Path:
                     "--lang", "en", "--shorthand", "en_quotes",
                     "--txt_file", str(data / f"{name}.txt"), "--conll_file", str(pred),
                     "--load_name", str(model), "--save_dir", str(work / "eval")],
-                   check=True, capture_output=True, text=True)
+                   check=True, capture_output=True, text=True,
+                   env={**os.environ, "OMP_NUM_THREADS": "1"})   # see TrainConfig.threads
     return pred
 
 
@@ -694,6 +713,11 @@ def _quote_mark_recall(gold: Path, pred: Path) -> dict:
 def evaluate(work: Path, model: Path = MODEL_OUT) -> dict:
     """Score the installed model on every test set and on EWT + GUM test together."""
     data = work / "data"
+    stamp = work / "eval" / "scored.json"
+    key = {"model": _sha256(model), "gold": [_sha256(data / f"{n}.gold.conllu") for n in EVAL_SETS]}
+    if stamp.exists() and (work / "scores.json").exists() and json.loads(stamp.read_text()) == key:
+        log.info("evaluate: up to date (%s)", work / "scores.json")
+        return json.loads((work / "scores.json").read_text())
     results, golds, preds = {}, [], []
     for name in EVAL_SETS:
         pred = predict(work, model, name)
@@ -706,6 +730,7 @@ def evaluate(work: Path, model: Path = MODEL_OUT) -> dict:
         target.write_text("".join(p.read_text(encoding="utf-8") for p in parts), encoding="utf-8")
     results["test"] = score(both_gold, both_pred)
     (work / "scores.json").write_text(json.dumps(results, indent=2))
+    stamp.write_text(json.dumps(key))
     for name, result in results.items():
         log.info("evaluate: %-9s %s", name, result)
     return results
