@@ -16,8 +16,9 @@ from typing import Callable
 from . import lexicon, marks
 from .document import ParsedArticle, Token
 from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
-from .speakers import (NOMINAL_DETERMINERS, Entities, Mention, nominal_ending_at, nominal_starting_at, resolve, resolve_document,
-                       resolve_nominal, resolve_pronoun)
+from .speakers import (NER_PERSON, NOMINAL_DETERMINERS, Entities, Mention, after_preposition, document_author,
+                       nominal_ending_at, nominal_starting_at, resolve, resolve_document, resolve_nominal,
+                       resolve_pronoun)
 
 SENTENCE_FINAL = {".", "!", "?", "…"}
 DASHES = ("—", "–", "-", "―", "--")
@@ -81,8 +82,11 @@ def _context(doc: ParsedArticle, spans: list[QuoteSpan]) -> Context:
     para_starts = [p[0] for p in bounds]
     paragraph = [max(0, bisect.bisect_right(para_starts, t.start) - 1) for t in tokens]
     entities = resolve(doc, set(quote_of))
+    # Words inside a name are never cues ("Stevie Wonder", "the United States"), nor are words
+    # NER put in a place or other entity that is no speaker mention.
     name_tokens = {t for m in entities.mentions if m.kind in ("name", "organisation")
                    for t in range(m.start_token, m.end_token)}
+    name_tokens |= {t.index for t in tokens if t.ner not in (None, "O") and t.ner.split("-")[-1] not in NER_PERSON}
     return Context(doc, spans, entities, first, end, quote_of, paragraph, bounds, [], [], name_tokens)
 
 
@@ -242,22 +246,31 @@ APPOSITIVE_OPENERS = {"a", "an", "the", "who", "whose", "one", "his", "her", "th
 
 def _before_appositive(window: list[Token], comma: int, c: Context) -> Mention | None:
     """"Hugh Hill, a doctor, said" / "Jason Sims — a teacher — says": the name before the appositive,
-    which is set off by the same mark (comma or dash) on both sides."""
+    which is set off by the same mark (comma or dash) on both sides.
+
+    Appositives can be stacked ("Scott Pruitt, the attorney general of Oklahoma, one of the
+    states suing the EPA, said"): where the words before one appositive are no mention, a place
+    (NER) or the object of a preposition ("of Oklahoma"), the search goes on to the mark before them.
+    """
+    place = None
     for back in range(comma - 1, max(-1, comma - 30), -1):
         if window[back].text == window[comma].text and back > 0:
             opener = window[back + 1].text.lower() if back + 1 < comma else ""
+            if not (opener in APPOSITIVE_OPENERS or opener.endswith("ing") or _title_word(opener)
+                    or comma - back <= 6):
+                return None
             name_end = back - 1
             if window[name_end].text == ")":        # "Rep. Jim Jordan (R-Ohio), an oversight panel member,"
                 while name_end > 0 and window[name_end].text != "(":
                     name_end -= 1
                 name_end -= 1
             mention = c.entities.by_end_token.get(window[name_end].index) if name_end >= 0 else None
-            titled = _title_word(opener)
-            if mention is not None and (opener in APPOSITIVE_OPENERS or opener.endswith("ing") or titled
-                                        or comma - back <= 6):
+            if mention is not None and not mention.place \
+                    and not after_preposition(c.doc, mention.start_token):
                 return mention
-            return None
-    return None
+            place = place or mention
+            comma = back
+    return place
 
 
 INVERSION_FOLLOWERS = {",", ".", ";", ":", "!", "?", "—", "in", "on", "at", "during", "after", "before", "when",
@@ -341,10 +354,13 @@ def _cues_with_mentions(window: list[Token], c: Context, nearest_last: bool) -> 
         elif token.text.lower() in lex.speech_verbs and not _noun_not_verb(window, k, c):
             cue = Span(token.start, token.end, token.text)
             mention = _subject_before(window, k, c) or _subject_after(window, k, c)
-            if mention is not None and _bare_noun_phrase(mention, c) and _could_be_noun(token.text):
-                mention = None      # "Republican claims": the word is a noun here, not a verb with a subject
+            if mention is not None and _bare_noun_phrase(mention, c) and _could_be_noun(token.text) \
+                    and mention.end_token == token.index:
+                # "Republican claims": the word is a noun here, not a verb with a subject.
+                # "Johnson's executive order also urges": a word between makes it a verb.
+                mention = None
             if mention is not None and mention.kind == "pronoun" and mention.text.lower() == "it" \
-                    and not _organisation_before(mention, c):
+                    and not _organisation_before(mention, c) and not document_author(mention, c.entities, c.doc):
                 mention = None      # "said it would tell …": 'it' is a thing, not a speaker
             out.append((cue, mention))
     return out
@@ -430,8 +446,13 @@ def not_speech(index: int, c: Context) -> Attribution | None:
         return None         # in a Title Case headline every word is capitalised anyway
     before = tokens[first - 1] if first > 0 else None
     after = tokens[end] if end < len(tokens) else None
-    if _title_case(text, 3) and before is not None and after is not None and _is_name_word(before) \
-            and _is_name_word(after) and after.text.lower() not in lexicon.load().speech_verbs:
+    # Between two name words (Rep. Robert C. "Bobby" Scott) or after a lower-case word
+    # (television personality ‘Dr. Phil’ McGraw), with no speech verb just after: “Yes,” Scott said.
+    following = {t.text.lower() for t in tokens[end:end + 3]}
+    if _title_case(text, 3) and before is not None and after is not None and _is_name_word(after) \
+            and text.rstrip()[-1:].isalnum() and after.sentence == before.sentence \
+            and (_is_name_word(before) or (before.text.isalpha() and before.text.islower())) \
+            and not following & lexicon.load().speech_verbs:
         return Attribution(None, None, None, None, None, "nickname",
                            (f"a name in quotation marks between '{before.text}' and '{after.text}': a nickname",))
     if _title_case(text, 8) and before is not None:
@@ -521,6 +542,9 @@ def cue_before_quote(index: int, c: Context) -> Attribution | None:
     return _attribution(subject, found[0], "cue-sentence-subject", c)
 
 
+OBJECT_PRONOUNS = {"him", "her", "them", "us", "me"}
+
+
 def _cue_lacks_subject(window: list[Token], k: int) -> bool:
     """True for "to accuse", "accusing", "and said": a cue whose subject is the sentence's.
 
@@ -531,6 +555,8 @@ def _cue_lacks_subject(window: list[Token], k: int) -> bool:
     while j >= 0 and _is_filler(window[j]):
         j -= 1
     before = window[j].text.lower() if j >= 0 else ""
+    if verb.endswith("ing") and (before in OBJECT_PRONOUNS or (j >= 1 and window[j - 1].text.lower() == "with")):
+        return False    # "with him likening it to a war zone": the -ing verb has a subject of its own
     return verb.endswith("ing") or before in ("to", "and", ",", "but", "then")
 
 
@@ -552,8 +578,7 @@ def _can_open_sentence(mention: Mention, c: Context) -> bool:
         return bool(mention.roles) or head in lexicon.load().cue_nouns
     if mention.kind == "name" and mention.end_token - mention.start_token == 1:
         word = mention.text.lower()
-        tagged = c.doc.tokens[mention.start_token].ner
-        return not (word.endswith(("ly", "ing")) or (tagged is not None and tagged == "O"))
+        return not word.endswith(("ly", "ing"))
     return True
 
 
@@ -653,7 +678,7 @@ def same_paragraph(index: int, c: Context) -> Attribution | None:
     if index == 0 or c.spans[index - 1].paragraph != c.spans[index].paragraph or not _starts_sentence(index, c):
         return None
     previous = c.results[index - 1]
-    if previous.speaker is None:
+    if previous.speaker is None and previous.mention is None:
         return None
     return _follow(index, c, "same-paragraph", "follows a quote by the same speaker in this paragraph")
 
@@ -673,9 +698,48 @@ def follow_on_paragraph(index: int, c: Context) -> Attribution | None:
         c.quote_of_token.get(last_token_of_para.index) == index - 1
         or (after_previous and after_previous[-1].index == last_token_of_para.index))
     previous = c.results[index - 1]
-    if not ends_there or previous.speaker is None:
+    if not ends_there or (previous.speaker is None and previous.mention is None):
         return None
     return _follow(index, c, "follow-on-paragraph", "opens the paragraph after a quote by the same speaker")
+
+
+NOT_VERBS = {"and", "or", "but", "of", "who", "whom", "whose", "which", "that", "to", "in", "on", "at", "for", "with",
+             "from", "by", "as", "about", "than", "the", "a", "an"}
+
+
+SUBORDINATORS = {"which", "who", "whom", "whose", "where", "when", "because", "while", "although", "though",
+                 "if", "unless", "whereas"}
+
+
+def paraphrase_subject(index: int, c: Context) -> Attribution | None:
+    """Trump attacked “the hateful ideology …” / Reid has gone after Trump as a “human leech”:
+    words quoted inside a sentence with no speech cue are the sentence subject's, where that
+    subject is a person, an organisation or a pronoun directly before its verb.
+
+    Tried last: every cue-based rule has had its chance. The verb is recorded as the cue.
+    """
+    window = _before(index, c, through_quotes=True)
+    if not window:
+        return None
+    subject = _sentence_subject(window, c)
+    if subject is None or subject.kind not in ("name", "organisation", "pronoun") or subject.possessive \
+            or subject.place:
+        return None     # "Chicago has long been one of Trump's targets … a ‘hellhole’": a place is talked about
+    k = next((j for j, t in enumerate(window) if t.index >= subject.end_token), len(window))
+    while k < len(window) and _is_filler(window[k]):
+        k += 1
+    if k >= len(window):
+        return None
+    verb = window[k]
+    if not (verb.text.isalpha() and verb.text.islower()) or verb.text in NOT_VERBS or verb.text in BE \
+            or verb.text in lexicon.load().speech_verbs:
+        # "Cruz is a “maverick”": a description of the subject, not its words. A speech
+        # verb here was already weighed, and turned down, by the cue rules.
+        return None
+    if any(t.text.lower() in SUBORDINATORS for t in window[k + 1:]):
+        return None     # "Lopez visited the plant, which the workers call “the furnace”": another clause's words
+    why = (f"no speech cue: the quoted words sit in a sentence whose subject is '{subject.text}'",)
+    return _attribution(subject, Span(verb.start, verb.end, verb.text), "sentence-subject", c, why)
 
 
 def _follow(index: int, c: Context, rule: str, why: str) -> Attribution:
@@ -701,4 +765,5 @@ SIEVES: list[Sieve] = [
     lead_in_previous_paragraph,
     same_paragraph,
     follow_on_paragraph,
+    paraphrase_subject,
 ]

@@ -108,6 +108,8 @@ def explain_lines(row: QuoteRow) -> list[str]:
                      f"{row.mention['start']}-{row.mention['end']}")
     lines += [f"resolved: {step}" for step in row.chain]
     lines += [f"marks: {note}" for note in row.repairs]
+    lines.append("parsed with: " + (", ".join(row.processors) or "unknown")
+                 + ("" if "ner" in row.processors else " (no NER: names found by capitalisation and the lexicon)"))
     return lines
 
 

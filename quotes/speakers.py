@@ -40,6 +40,8 @@ class Mention:
     roles: tuple[str, ...] = ()      # roles from titles ('mayor') or the nominal's role
     gender: str | None = None
     possessive: bool = False
+    tagged_person: bool = False      # NER tagged a word of the name PER
+    place: bool = False              # NER tagged every word a place ("Chicago", "China")
     entity: int | None = None        # index into Entities.entities once resolved
     chain: tuple[str, ...] = ()      # how the entity was found, for --explain
 
@@ -52,6 +54,8 @@ class Entity:
     roles: set[str] = field(default_factory=set)
     gender: str | None = None
     first_seen: int = 0
+    tagged_person: bool = False                 # NER tagged one of its names PER
+    place: bool = True                          # every mention so far NER-tagged a place (organisations only)
 
     @property
     def name(self) -> str:
@@ -63,10 +67,11 @@ class Entity:
     def is_full_person(self) -> bool:
         """A person a pronoun may stand for: named in full, or with a title, or with a known gender.
 
-        A lone capitalised word ("Chicago", "Workers") is not enough without NER.
+        A lone capitalised word ("Chicago", "Workers") is not enough without NER; with it,
+        a surname the model tagged as a person ("Putney said") is.
         """
         return self.kind == "person" and (any(len(f.split()) > 1 for f in self.forms) or bool(self.roles)
-                                          or self.gender is not None)
+                                          or self.gender is not None or self.tagged_person)
 
 
 @dataclass
@@ -218,8 +223,9 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
     first = i
     while first < name_start and tokens[first].text.lower() in lex.title_modifiers and not roles:
         first += 1
+    tags = {(t.ner or "O").split("-")[-1] for t in name_tokens}
     return _mention(doc, first, end, kind, name=name, roles=tuple(dict.fromkeys(roles)), gender=gender,
-                    possessive=possessive)
+                    possessive=possessive, tagged_person=bool(tags & NER_PERSON), place=tags <= NER_PLACE)
 
 
 def _same_sentence(tokens: tuple[Token, ...], k: int, sentence: int) -> bool:
@@ -306,8 +312,9 @@ def _name_kind(name_tokens: list[Token], prev: str, titled: bool) -> str | None:
         return "organisation"
     if tags & NER_PERSON or titled:
         return "name"
-    if any(t.ner for t in name_tokens) and (tags & NER_PLACE or tags == {"O"}) and len(words) == 1:
-        return None         # NER ran and says this one word is a place or nothing
+    if tags <= NER_PLACE:
+        # A place speaks as an institution in news ("China said it was opposed").
+        return "organisation"
     if prev in DETERMINERS:
         return None         # "the Trump administration", "the Chicago Police": a modifier, not a person
     return "name"
@@ -365,6 +372,8 @@ def _attach(entities: list[Entity], m: Mention, index: int, step: str) -> None:
     entity.aliases.add(_strip_article(m.text) if m.kind == "organisation" else m.text)
     entity.roles.update(m.roles)
     entity.gender = entity.gender or m.gender or _first_name_gender(m)
+    entity.tagged_person = entity.tagged_person or m.tagged_person
+    entity.place = entity.place and m.place
 
 
 def _first_name_gender(m: Mention) -> str | None:
@@ -472,7 +481,29 @@ def resolve_document(m: Mention, entities: Entities, doc: ParsedArticle) -> None
         m.chain = (f"'{m.text}' → {entities.entities[m.entity].name} (author of the {head} named earlier)",)
 
 
-def _after_preposition(doc: ParsedArticle, first: int) -> bool:
+def document_author(m: Mention, entities: Entities, doc: ParsedArticle) -> bool:
+    """"Johnson signed an executive order on Saturday. It says …": 'it' is the document, which
+    speaks for the person or organisation whose sentence introduced it. Resolves m in place."""
+    nouns = lexicon.load().cue_nouns
+    for k in range(m.start_token - 1, -1, -1):
+        token = doc.tokens[k]
+        if token.sentence < m.sentence - 1:
+            return False
+        # "an order", "an executive order", "a new written statement"
+        determined = any(doc.tokens[j].text.lower() in NOMINAL_DETERMINERS for j in range(max(0, k - 3), k))
+        if token.text.lower() in nouns and determined:
+            subject = next((x for x in entities.mentions if x.sentence == token.sentence and x.end_token <= k
+                            and x.kind in ("name", "organisation") and x.entity is not None), None)
+            if subject is None:
+                return False
+            m.entity = subject.entity
+            m.chain = (f"'{m.text}' → the {token.text.lower()} → {entities.entities[subject.entity].name} "
+                       f"('{subject.text}' introduced it)",)
+            return True
+    return False
+
+
+def after_preposition(doc: ParsedArticle, first: int) -> bool:
     """True for a mention inside a prepositional phrase: "with CNN's Anderson Cooper", "of the mayor"."""
     k = first - 1
     # Step back over a possessor ("CNN ’s") or a determiner to the word that governs the phrase.
@@ -500,9 +531,12 @@ def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: 
     def compatible(index: int) -> bool:
         entity = entities.entities[index]
         if refers_to in ("organisation", "any"):
-            return entity.kind == "organisation"
+            # Not a place: "It says …" after "Chicago" is the order speaking, not the city.
+            return entity.kind == "organisation" and not entity.place
         return entity.is_full_person and entity.gender in (None, m.gender)
 
+    if refers_to == "organisation" and document_author(m, entities, doc):
+        return
     by_sentence: dict[int, list[Mention]] = {}
     for x in entities.mentions:
         if x.start < m.start and x.entity is not None and x.kind != "pronoun":
@@ -510,7 +544,7 @@ def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: 
 
     def ranked(sentence: int) -> list[Mention]:
         found = by_sentence.get(sentence, [])
-        return sorted(found, key=lambda x: (_after_preposition(doc, x.start_token), x.start))
+        return sorted(found, key=lambda x: (after_preposition(doc, x.start_token), x.start))
 
     def choose(index: int, why: str) -> None:
         entity = entities.entities[index]

@@ -88,6 +88,7 @@ class QuoteRow:
     rule: str
     chain: list[str]
     repairs: list[str]
+    processors: list[str]      # the Stanza processors the article was parsed with
 
 
 class Index:
@@ -261,8 +262,8 @@ class Index:
         """Quotes in article and text order, optionally of one index-wide speaker or one article."""
         sql = ("SELECT q.id, q.article_id, a.source, a.outlet, a.title, q.start, q.\"end\", q.text, q.paragraph,"
                " COALESCE(l.speaker, q.speaker), q.speaker_kind, q.mention_start, q.mention_end, q.mention_text,"
-               " q.mention_kind, q.cue_start, q.cue_end, q.cue_text, q.rule, q.chain, q.repairs"
-               " FROM quotes q JOIN articles a ON a.id = q.article_id"
+               " q.mention_kind, q.cue_start, q.cue_end, q.cue_text, q.rule, q.chain, q.repairs,"
+               " a.processors FROM quotes q JOIN articles a ON a.id = q.article_id"
                " LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind WHERE 1=1")
         params: list = []
         if speaker is not None:
@@ -304,7 +305,7 @@ def _span(start, end, text) -> dict | None:
 def _row(r) -> QuoteRow:
     return QuoteRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
                     _span(r[11], r[12], r[13]), r[14], _span(r[15], r[16], r[17]), r[18],
-                    json.loads(r[19]), json.loads(r[20]))
+                    json.loads(r[19]), json.loads(r[20]), [p for p in r[21].split(",") if p])
 
 
 def _quote_values(article_id: str, q) -> tuple:

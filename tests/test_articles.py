@@ -260,8 +260,8 @@ def test_folder_source_joins_the_folder_as_given(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "seeds" / "003_x.txt", BODY)
     write(tmp_path / "seeds" / "more" / "004_y.txt", BODY)
-    for given in ["seeds", "seeds/", "seeds//"]:
-        assert [a.source for a in load([given])] == ["seeds/003_x.txt", "seeds/more/004_y.txt"]
+    for path_given in ["seeds", "seeds/", "seeds//"]:
+        assert [a.source for a in load([path_given])] == ["seeds/003_x.txt", "seeds/more/004_y.txt"]
 
 
 def test_other_file_types_in_a_folder_are_ignored_silently(tmp_path):

@@ -1,6 +1,8 @@
 """Attribution through the real Stanza pipeline with the bundled models, on the fixture articles."""
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from quotes import pipeline
@@ -9,15 +11,26 @@ from quotes.articles import build_article
 from conftest import QUOTE_FIXTURES, read_fixture
 
 
-def analyse(path):
+def without_ner(doc):
+    """The parse as a tokenizer-only pipeline would give it: no NER tags."""
+    tokens = tuple(dataclasses.replace(t, ner=None) for t in doc.tokens)
+    return dataclasses.replace(doc, tokens=tokens, processors=tuple(p for p in doc.processors if p != "ner"))
+
+
+def analyse(path, ner: bool = True):
     text, expected = read_fixture(path)
-    result = pipeline.analyse(build_article(text, id=path.stem, source=str(path)))
+    article = build_article(text, id=path.stem, source=str(path))
+    doc = pipeline.parse(text)
+    result = pipeline.analyse_parsed(article, doc if ner else without_ner(doc))
     return text, expected, result
 
 
+# Attribution reads NER tags where the processor ran and falls back on capitalisation and the
+# lexicon where it did not: every fixture holds both ways.
+@pytest.mark.parametrize("ner", [True, False], ids=["with-ner", "without-ner"])
 @pytest.mark.parametrize("path", QUOTE_FIXTURES, ids=lambda p: p.stem)
-def test_fixture_speakers(path):
-    text, expected, result = analyse(path)
+def test_fixture_speakers(path, ner):
+    text, expected, result = analyse(path, ner)
     by_text = {q.text: q for q in result.quotes}
     for want in expected["quotes"]:
         quote = by_text.get(want["text"])
@@ -66,4 +79,16 @@ def test_a_pronoun_with_no_person_before_it_stays_unattributed():
 
 def test_a_quote_with_no_cue_is_not_forced_onto_the_nearest_name():
     quotes = pipeline.extract("Senator Maria Lopez visited the plant, which the workers call “the furnace.”")
+    assert quotes[0].attribution.speaker is None
+
+
+def test_the_result_says_which_processors_parsed_the_article():
+    path = QUOTE_FIXTURES[0]
+    assert "ner" in analyse(path)[2].processors
+    assert analyse(path, ner=False)[2].processors == ("tokenize",)
+
+
+def test_pronouns_resolve_only_to_people():
+    quotes = pipeline.extract("The Chicago Transit Authority announced new fares on Monday. "
+                              "“Riders will pay more,” she said.")
     assert quotes[0].attribution.speaker is None

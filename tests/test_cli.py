@@ -39,6 +39,13 @@ def test_list_speaker_johnson_is_his_citation_sheet(seeded_db):
     assert len({r["article"] for r in rows}) >= 4
 
 
+def test_johnson_sheet_has_every_johnson_quote_and_nothing_else(seeded_db):
+    expected = json.loads((FIXTURES / "seeds" / "johnson.expected.json").read_text(encoding="utf-8"))
+    rows = json.loads(run("list", "--speaker", "Johnson", "--db", seeded_db, "--format", "json").output)
+    assert sorted((r["article"], r["text"]) for r in rows) == \
+        sorted((q["article"], q["text"]) for q in expected["quotes"]), expected["case"]
+
+
 def test_every_listed_quote_cites_its_article_exactly(seeded_db):
     rows = json.loads(run("list", "--db", seeded_db, "--format", "json").output)
     for row in rows:
@@ -141,6 +148,7 @@ def test_show_explain_says_how_a_quote_was_attributed(seeded_db):
     result = run("show", rows[0]["id"], "--explain", "--db", seeded_db)
     assert result.exit_code == 0
     assert "rule:" in result.output and "cue:" in result.output and "mention:" in result.output
+    assert "parsed with: tokenize, ner" in result.output
 
 
 def test_a_file_that_is_not_an_index_is_refused_and_left_alone(tmp_path):

@@ -1,7 +1,9 @@
 """The Stanza pipeline as the tool loads it: real bundled models, no mocks."""
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
@@ -33,7 +35,9 @@ def texts(sentence):
 
 
 def test_bundled_pipeline_loads_the_configured_processors(pipeline):
-    assert nlp.processors_used(pipeline) == ["tokenize"]
+    configured = json.loads((Path(nlp.__file__).parent / "models" / "pipeline.json").read_text())["processors"]
+    assert nlp.processors_used(pipeline) == list(configured)
+    assert nlp.processors_used(pipeline)[0] == "tokenize"
 
 
 def test_pipeline_is_built_once_per_model_set(pipeline, monkeypatch):

@@ -4,7 +4,8 @@
 
 Each model is a step; each step keeps its work files under training/work/<step>/
 and skips what is already done, so after an interruption run the same command
-again. For now there is one step: the tokenizer (tokens + sentences).
+again. Steps: the tokenizer (tokens + sentences), then the NER model (PER, ORG,
+LOC; `--only ner` for just this one).
 """
 from __future__ import annotations
 
@@ -16,22 +17,26 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import train_tokenizer  # noqa: E402  (needs the path above)
+import train_ner  # noqa: E402  (needs the path above)
+import train_tokenizer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-STEPS = ("tokenizer",)
+STEPS = ("tokenizer", "ner")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared" / "data",
-                        help="folder holding ud-ewt/ and gum/ (default: ../shared/data from the repo root)")
+                        help="folder holding ud-ewt/, gum/, uner/ and polnear-silver/ "
+                             "(default: ../shared/data from the repo root)")
     parser.add_argument("--work", type=Path, default=REPO / "training" / "work",
                         help="folder for work files and checkpoints (default: training/work)")
     parser.add_argument("--only", choices=STEPS, action="append", help="run only these steps")
     parser.add_argument("--fresh", action="store_true", help="delete the steps' work files first")
     parser.add_argument("--tokenizer-steps", type=int, default=train_tokenizer.TrainConfig.steps,
                         help="optimiser steps for the tokenizer (default: %(default)s)")
+    parser.add_argument("--ner-steps", type=int, default=train_ner.TrainConfig.steps,
+                        help="most optimiser steps for the NER model (default: %(default)s)")
     return parser.parse_args(argv)
 
 
@@ -50,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         if step == "tokenizer":
             config = train_tokenizer.TrainConfig(steps=args.tokenizer_steps)
             train_tokenizer.run(args.data.resolve(), work.resolve(), config)
+        elif step == "ner":
+            train_ner.run(args.data.resolve(), work.resolve(), train_ner.TrainConfig(steps=args.ner_steps))
     return 0
 
 

@@ -27,12 +27,15 @@ import json
 import logging
 import os
 import random
-import shutil
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import fingerprint, gum_split, install_model, load_checkpoint, save_atomic  # noqa: E402  (needs the path above)
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = REPO.parent / "shared" / "data"
@@ -375,17 +378,6 @@ def restyle(sentences: list[Sentence], rng: random.Random) -> dict[str, int]:
 # Stage 1: prepare
 # --------------------------------------------------------------------------
 
-def gum_split(gum_dir: Path) -> dict[str, list[Path]]:
-    """Split GUM by document: sorted names, every 10th to dev, the next to test."""
-    docs = sorted(gum_dir.glob("*.conllu"))
-    if not docs:
-        raise SystemExit(f"no GUM documents (*.conllu) in {gum_dir}")
-    split: dict[str, list[Path]] = {"train": [], "dev": [], "test": []}
-    for i, doc in enumerate(docs):
-        split["dev" if i % 10 == 0 else "test" if i % 10 == 1 else "train"].append(doc)
-    return split
-
-
 def ewt_file(data: Path, part: str) -> Path:
     path = data / "ud-ewt" / f"en_ewt-ud-{part}.conllu"
     if not path.exists():
@@ -408,15 +400,6 @@ def input_files(data: Path) -> dict[str, list[Path]]:
         "gum-test": gum["test"],
         "test-news": [ewt_file(data, "test"), *gum["test"]],
     }
-
-
-def fingerprint(files: dict[str, list[Path]], extra: dict) -> str:
-    """A hash of the inputs (names, sizes) and settings of the prepare stage."""
-    h = hashlib.sha256(json.dumps(extra, sort_keys=True).encode())
-    for name, paths in sorted(files.items()):
-        for path in paths:
-            h.update(f"{name}:{path.name}:{path.stat().st_size}\n".encode())
-    return h.hexdigest()[:16]
 
 
 def prepare(data: Path, work: Path) -> None:
@@ -498,15 +481,6 @@ def stanza_args(work: Path, config: TrainConfig) -> dict:
     return args
 
 
-def _save_atomic(obj, path: Path) -> None:
-    """torch.save to a temporary name, then rename, so a kill never leaves half a file."""
-    import torch
-
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
-
-
 def _reset_order(loader, original: list[list]) -> None:
     """Put the training sentences back in their original order.
 
@@ -530,16 +504,9 @@ def train(work: Path, data_key: str, config: TrainConfig) -> dict:
     run_key = (f"{data_key}:chunk={config.chunk}:batch={config.batch_size}:seed={config.seed}"
                f":threads={config.threads}")
     checkpoint_path = work / "checkpoint.pt"
-    state = None
-    if checkpoint_path.exists():
-        state = torch.load(checkpoint_path, weights_only=False)
-        if state["run_key"] != run_key:
-            log.info("train: checkpoint is from other data or settings; starting again")
-            state = None
-        elif state["step"] >= config.steps:
-            log.info("train: done already (%d steps, best dev %.4f at step %d)",
-                     state["step"], state["best_dev"], state["best_step"])
-            return state
+    state, finished = load_checkpoint(checkpoint_path, run_key, config.steps, log)
+    if finished:
+        return state
 
     torch.set_num_threads(config.threads)
     args = stanza_args(work, config)
@@ -581,7 +548,7 @@ def train(work: Path, data_key: str, config: TrainConfig) -> dict:
         _after_chunk(state, trainer, args, end, dev_score, sum(losses) / len(losses), time.monotonic() - started)
         state["model"] = trainer.model.state_dict()
         state["optimizer"] = trainer.optimizer.state_dict()
-        _save_atomic(state, checkpoint_path)
+        save_atomic(state, checkpoint_path)
     return state
 
 
@@ -620,37 +587,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _same_model(a: dict, b: dict) -> bool:
-    """Whether two saved Stanza tokenizers hold the same weights and settings."""
-    import torch
-
-    if a.keys() != b.keys() or a["model"].keys() != b["model"].keys():
-        return False
-    same_weights = all(torch.equal(a["model"][k], b["model"][k]) for k in a["model"])
-    return same_weights and all(a[k] == b[k] for k in a if k != "model")
-
-
 def install(work: Path, target: Path = MODEL_OUT) -> Path:
     """Copy the best checkpoint to the package without paths from this machine."""
-    import torch
-
-    model = torch.load(work / "best.pt", weights_only=True)
-    for key in _LOCAL_KEYS:
-        if key in model["config"]:
-            model["config"][key] = None
-    model["config"]["device"] = "cpu"
-    # torch's legacy format is not byte-stable, so compare contents: rewriting
-    # an unchanged model would show up as a change in git.
-    if target.exists() and _same_model(torch.load(target, weights_only=True), model):
-        log.info("install: up to date (%s)", target)
-        return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    # The legacy format is what Stanza itself writes (Trainer.save).
-    torch.save(model, tmp, _use_new_zipfile_serialization=False)
-    os.replace(tmp, target)
-    log.info("install: %s (%.2f MB)", target, target.stat().st_size / 1e6)
-    return target
+    return install_model(work / "best.pt", target, _LOCAL_KEYS, log)
 
 
 # --------------------------------------------------------------------------

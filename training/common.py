@@ -1,0 +1,92 @@
+"""Helpers both training scripts use: the GUM document split, work-file fingerprints, atomic saves,
+installing a model into the package."""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from pathlib import Path
+
+
+def gum_split(gum_dir: Path) -> dict[str, list[Path]]:
+    """Split GUM by document: sorted names, every 10th to dev, the next to test."""
+    docs = sorted(gum_dir.glob("*.conllu"))
+    if not docs:
+        raise SystemExit(f"no GUM documents (*.conllu) in {gum_dir}")
+    split: dict[str, list[Path]] = {"train": [], "dev": [], "test": []}
+    for i, doc in enumerate(docs):
+        split["dev" if i % 10 == 0 else "test" if i % 10 == 1 else "train"].append(doc)
+    return split
+
+
+def fingerprint(files: dict[str, list[Path]], extra: dict) -> str:
+    """A hash of the inputs (names, sizes) and settings of the prepare stage."""
+    h = hashlib.sha256(json.dumps(extra, sort_keys=True).encode())
+    for name, paths in sorted(files.items()):
+        for path in paths:
+            h.update(f"{name}:{path.name}:{path.stat().st_size}\n".encode())
+    return h.hexdigest()[:16]
+
+
+def save_atomic(obj, path: Path) -> None:
+    """torch.save to a temporary name, then rename, so a kill never leaves half a file."""
+    import torch
+
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def _same_model(a: dict, b: dict) -> bool:
+    """Whether two saved Stanza models hold the same weights and settings."""
+    import torch
+
+    if a.keys() != b.keys() or a["model"].keys() != b["model"].keys():
+        return False
+    same_weights = all(torch.equal(a["model"][k], b["model"][k]) for k in a["model"])
+    return same_weights and all(a[k] == b[k] for k in a if k != "model")
+
+
+def install_model(best: Path, target: Path, local_keys: tuple[str, ...], log: logging.Logger) -> Path:
+    """Copy a saved Stanza model to the package, its config stripped of this machine's paths
+    (local_keys) and set to the CPU."""
+    import torch
+
+    model = torch.load(best, weights_only=True)
+    for key in local_keys:
+        if key in model["config"]:
+            model["config"][key] = None
+    model["config"]["device"] = "cpu"
+    # torch's legacy format is not byte-stable, so compare contents: rewriting
+    # an unchanged model would show up as a change in git.
+    if target.exists() and _same_model(torch.load(target, weights_only=True), model):
+        log.info("install: up to date (%s)", target)
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    # The legacy format is what Stanza itself writes (Trainer.save).
+    torch.save(model, tmp, _use_new_zipfile_serialization=False)
+    os.replace(tmp, target)
+    log.info("install: %s (%.2f MB)", target, target.stat().st_size / 1e6)
+    return target
+
+
+def load_checkpoint(path: Path, run_key: str, steps: int, log: logging.Logger) -> tuple[dict | None, bool]:
+    """The saved training state to resume from and whether the run is already finished.
+
+    A checkpoint from other data or settings (another run_key) is ignored.
+    """
+    import torch
+
+    if not path.exists():
+        return None, False
+    state = torch.load(path, weights_only=False)
+    if state["run_key"] != run_key:
+        log.info("train: checkpoint is from other data or settings; starting again")
+        return None, False
+    if state.get("done") or state["step"] >= steps:
+        log.info("train: done already (%d steps, best dev %.4g at step %d)",
+                 state["step"], state["best_dev"], state["best_step"])
+        return state, True
+    return state, False
