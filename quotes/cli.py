@@ -204,7 +204,7 @@ def speakers(fmt, db):
 @_format_option(["jsonl", "json", "table", "markdown", "csv"], default="jsonl")
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one.")
 @click.option("--all", "include_all", is_flag=True,
-              help="Also print titles and nicknames in quotation marks (words nobody said).")
+              help="Also print titles, nicknames and scare quotes (one quoted word with no speaker): words nobody said.")
 @_models_option
 def extract(paths, fmt, outlet, include_all, models):
     """Quotes and speakers straight from files, without an index.

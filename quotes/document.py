@@ -32,8 +32,11 @@ class ParsedArticle:
 def from_stanza(text: str, doc, processors: tuple[str, ...] = ("tokenize",)) -> ParsedArticle:
     """Flatten a stanza Document into Tokens with offsets into text."""
     tokens: list[Token] = []
-    for sentence_index, sentence in enumerate(doc.sentences):
+    sentence_index = -1
+    for sentence in doc.sentences:
         first = len(tokens)
+        if not (tokens and sentence.tokens and _split_inside_sentence(text, tokens[-1], sentence.tokens[0].start_char)):
+            sentence_index += 1
         word_to_token: dict[int, int] = {}
         # A multi-word token (English "don't" is not one here, but the map keeps
         # dependency heads right if a model splits one) maps all its words to itself.
@@ -55,3 +58,10 @@ def from_stanza(text: str, doc, processors: tuple[str, ...] = ("tokenize",)) -> 
                 deprel=getattr(word, "deprel", None),
             ))
     return ParsedArticle(text, tuple(tokens), processors)
+
+
+def _split_inside_sentence(text: str, last: Token, next_start: int) -> bool:
+    """True where the tokenizer ended a sentence after a plain word on the same line
+    ("Dr. Mehmet | Oz said"): without a full stop, ?, !, quote mark or line break
+    there, the sentence goes on."""
+    return last.text[-1:].isalnum() and "\n" not in text[last.end:next_start]

@@ -60,5 +60,5 @@ def _speakers(quotes: list[Quote], entities: Entities) -> list[Speaker]:
 
 
 def is_speech(quote: Quote) -> bool:
-    """False for a title or nickname in quotation marks: words in marks that nobody said."""
+    """False for a title, nickname or scare quote in quotation marks: words in marks that nobody said."""
     return quote.attribution.rule not in attribution.NOT_SPEECH_RULES

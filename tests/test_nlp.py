@@ -137,3 +137,17 @@ def test_official_models_without_network_fail_fast():
     assert "could not be downloaded" in message
     assert "--models bundled" in message
     assert str(nlp._official_cache()) in message
+
+
+def test_no_sentence_ends_between_two_words_on_one_line():
+    # The tokenizer sometimes ends a sentence inside a name ("Dr. Mehmet | Oz said"); the
+    # tokens attribution reads never keep such a break, so the name stays one mention.
+    from quotes import pipeline as quotes_pipeline
+    text = "Dr. Mehmet Oz said the pills work.\nHeadline Without A Full Stop\nNext line starts a sentence."
+    doc = quotes_pipeline.parse(text)
+    for before, after in zip(doc.tokens, doc.tokens[1:]):
+        if after.sentence != before.sentence:
+            gap = text[before.end:after.start]
+            assert not before.text[-1].isalnum() or "\n" in gap, (before.text, after.text)
+    by_text = {t.text: t for t in doc.tokens}
+    assert by_text["Mehmet"].sentence == by_text["Oz"].sentence == by_text["said"].sentence
