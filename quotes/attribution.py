@@ -111,11 +111,25 @@ def _after(index: int, c: Context) -> list[Token]:
     last_char = c.doc.text[span.start:span.end].rstrip()[-1:]
     if span.close_mark and k < len(tokens) and last_char in ".!?" and not tokens[k].text[:1].islower() \
             and tokens[k].text not in DASHES:
-        follow = [t.text.lower() for t in tokens[k:k + 3]]
+        # After ! or ? the attribution may still follow, past an appositive:
+        # “… Bobby Scott!” Scott's niece, state Del. Marcia Price, shouted to the crowd.
+        follow = []
+        for t in tokens[k:k + 14]:
+            if t.text in SENTENCE_FINAL or t.index in c.quote_of_token and not follow:
+                break
+            follow.append(t.text.lower())
         if last_char == "." or not any(w in lexicon.load().speech_verbs for w in follow):
             return out
-    while k < len(tokens) and len(out) < WINDOW_AFTER and k not in c.quote_of_token \
-            and c.paragraph_of_token[k] == para:
+    while k < len(tokens) and len(out) < WINDOW_AFTER and c.paragraph_of_token[k] == para:
+        if k in c.quote_of_token:
+            # A nickname inside the speaker's name reads on: “…,” Del. Marcia "Cia" Price shouted.
+            inner = c.quote_of_token[k]
+            verdict = not_speech(inner, c)
+            if verdict is None or verdict.rule != "nickname":
+                break
+            out.extend(tokens[c.first_token[inner]:c.end_token[inner]])
+            k = c.end_token[inner]
+            continue
         out.append(tokens[k])
         if _ends_sentence(tokens, k):
             break
@@ -209,7 +223,13 @@ def _subject_before(window: list[Token], k: int, c: Context) -> Mention | None:
     while j >= 0 and _is_filler(window[j]):
         j -= 1
     if window[k].text.lower().endswith("ing") and not any(window[x].text.lower() in BE for x in range(j + 1, k)):
-        return None         # "recalled Mr. Obama talking about": an object, not the subject of "talking"
+        # "recalled Mr. Obama talking about": an object, not the subject of "talking"; but
+        # "footage of Trump saying", "a video with Obama telling": the person shown speaking.
+        shown = c.entities.by_end_token.get(window[j].index) if j >= 0 else None
+        if shown is not None and shown.kind == "name" and shown.start_token > 0 \
+                and c.doc.tokens[shown.start_token - 1].text.lower() in ("of", "with"):
+            return shown
+        return None
     if j >= 0 and window[j].text == ")":
         # "Sen. Claire McCaskill (D-Mo.) said": step over the parenthesis.
         while j >= 0 and window[j].text != "(":
@@ -385,9 +405,10 @@ def _cues_with_mentions(window: list[Token], c: Context, nearest_last: bool) -> 
                 out.append((cue, _mention_starting(window, k + 2, c) if k + 2 < len(window) else None))
                 continue
             mention = _subject_before(window, k, c) or _subject_after(window, k, c)
-            if mention is not None and _bare_noun_phrase(mention, c) and _could_be_noun(token.text) \
-                    and mention.end_token == token.index:
-                # "Republican claims": the word is a noun here, not a verb with a subject.
+            if mention is not None and _could_be_noun(token.text) and mention.end_token == token.index \
+                    and (_bare_noun_phrase(mention, c) or after_preposition(c.doc, mention.start_token)):
+                # "Republican claims", "32% of Republican claims": the word is a noun here,
+                # not a verb with a subject.
                 # "Johnson's executive order also urges": a word between makes it a verb.
                 mention = None
             if mention is not None and mention.kind == "pronoun" and mention.text.lower() == "it" \
@@ -480,7 +501,14 @@ def _sentence_subject_for(pronoun: Mention, c: Context) -> Mention:
     subject = earlier[0]
     # "It’s denouncing what it calls …": the same pronoun opening the sentence.
     same_pronoun = subject.kind == "pronoun" and subject.text.lower() == pronoun.text.lower()
-    if not same_pronoun and (pronoun.entity is None or subject.entity != pronoun.entity or subject.kind == "pronoun"):
+    # "Putney, the police chief, said …, but he said …": a person opening the sentence is who
+    # a he/she in its coordinated clause stands for.
+    owner = c.entities.entity_of(subject)
+    coordinated_person = (owner is not None and owner.kind == "person" and subject.kind != "pronoun"
+                          and c.doc.tokens[pronoun.start_token - 1].text.lower() in ("and", "but")
+                          and pronoun.gender is not None and owner.gender in (None, pronoun.gender))
+    if not same_pronoun and not coordinated_person \
+            and (pronoun.entity is None or subject.entity != pronoun.entity or subject.kind == "pronoun"):
         return pronoun
     if same_pronoun:
         subject = replace(subject, entity=pronoun.entity)
@@ -581,6 +609,9 @@ def cue_after_quote(index: int, c: Context) -> Attribution | None:
     window = _after(index, c)
     if _next_quote_follows(index, window, c):
         return None
+    opening = [t.text.lower() for t in window[:2] if t.text != ","][:1]
+    if opening and opening[0] in SUBORDINATORS | {"after", "before", "as", "until", "but"}:
+        return None     # “That makes me smart,” when Clinton blasted him / “…,” but he said: another clause
     found = _find_cue(window, c, nearest_last=False)
     if found is None or found[1] is None:
         return None
@@ -635,7 +666,7 @@ def _cue_lacks_subject(window: list[Token], k: int) -> bool:
 
 def _sentence_subject(window: list[Token], c: Context) -> Mention | None:
     """The mention opening the sentence, or opening it after an introductory phrase ("On Monday, …")."""
-    starts = [0] + [k + 1 for k, t in enumerate(window[:12]) if t.text == ","][:1]
+    starts = [0] + [k + 1 for k, t in enumerate(window[:25]) if t.text == ","][:2]
     for k in starts:
         if k < len(window):
             mention = _mention_starting(window, k, c)
