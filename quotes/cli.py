@@ -11,7 +11,7 @@ import sys
 import click
 
 from . import articles as articles_mod
-from . import render, variants
+from . import render, sheet, variants
 from .records import Skipped
 
 MODELS_HELP = ("Stanza models: 'bundled' (shipped with quotes, no network) or 'official' (Stanza's English "
@@ -143,25 +143,30 @@ def index(paths, db, outlet, models, quiet):
 @click.option("--speaker", metavar="NAME", help="Only this speaker: a full name, surname or alias (any case).")
 @click.option("--article", metavar="ID", help="Only quotes from this article id.")
 @click.option("--attributed-only", is_flag=True, help="Leave out quotes with no speaker.")
-@_format_option(render.FORMATS)
+@_format_option(render.FORMATS + ("html",))
 @click.option("--explain", is_flag=True, help="Show how each attribution was made: rule, cue, mention, chain.")
 @_db_option
 def list_(speaker, article, attributed_only, fmt, explain, db):
     """The citation sheet: one row per quote, with article, outlet, cue and paragraph.
 
-    The 'across articles' column marks a quote printed by several articles:
-    '≠' where the wording differs between them, '=' where it is the same.
+    The 'group' column names the quote's group when other articles print it too:
+    '≠ #5 wording' where they print it differently (see `quotes diff 5`), '= #2
+    identical' where the words are the same.
+    --format html writes a self-contained page, one section per speaker, with every
+    outlet's version of each quote and the word-level differences.
     """
     store = _open_index(db)
     everything = store.quotes()
-    variant_info = variants.annotate(everything)
+    groups = variants.annotate(everything)
     headings = False
+    title = "Citation sheet"
     if speaker:
         names = store.match_speakers(speaker)
         if not names:
             _fail(f"no speaker matches '{speaker}' (see: quotes speakers --db {db})")
         rows = [r for r in everything if r.speaker in names]
         headings = len(names) > 1
+        title = f"Citation sheet: {', '.join(names)}"
     else:
         rows = [r for r in everything if r.speaker or not attributed_only]
     if article:
@@ -170,7 +175,65 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
         rows = [r for r in rows if r.article_id == article]
     if headings:
         rows.sort(key=lambda r: (r.speaker, r.article_id, r.start))
-    click.echo(render.quotes(rows, fmt, variant_info, explain=explain, headings=headings))
+    if fmt == "html":
+        click.echo(sheet.citation_sheet(rows, groups, everything, title), nl=False)
+        return
+    click.echo(render.quotes(rows, fmt, groups, explain=explain, headings=headings))
+
+
+@main.command(name="variants")
+@click.option("--speaker", metavar="NAME", help="Only groups of this speaker (name, surname or alias).")
+@click.option("--kind", type=click.Choice(variants.KINDS), help="Only groups of this kind.")
+@_format_option(render.VARIANT_FORMATS)
+@_db_option
+def variants_(speaker, kind, fmt, db):
+    """Quotes printed by several articles, grouped, with how their wording differs.
+
+    Each group is one utterance; its kind is the most serious difference between the
+    outlets' versions: identical, punctuation, spelling (US/UK, hyphens), excerpt (one
+    prints part of the other) or wording. The reference version is the fullest printing.
+    `quotes diff GROUP` shows the word-level differences.
+    """
+    store = _open_index(db)
+    everything = store.quotes()
+    groups = variants.build_groups(variants.occurrences_of(everything))
+    if speaker:
+        names = store.match_speakers(speaker)
+        if not names:
+            _fail(f"no speaker matches '{speaker}' (see: quotes speakers --db {db})")
+        groups = [g for g in groups if g.speaker in names]
+    if kind:
+        groups = [g for g in groups if g.kind == kind]
+    if fmt == "html":
+        click.echo(sheet.variants_page(groups, everything), nl=False)
+    elif not groups and fmt != "json":
+        click.echo("no quote is printed by more than one article" + (" with these filters" if speaker or kind else ""),
+                   err=True)
+    else:
+        click.echo(render.variant_groups(groups, fmt))
+
+
+@main.command()
+@click.argument("group_id", type=int, metavar="GROUP")
+@_format_option(render.DIFF_FORMATS, default="text")
+@_db_option
+def diff(group_id, fmt, db):
+    """Every version of one quote group (see `quotes variants`) against its reference version.
+
+    In a terminal, deletions are red [-struck-] and insertions green {+underlined+};
+    spelling and punctuation changes show both forms in yellow. --format markdown
+    marks ~~deletions~~ and **insertions**; --format html writes <del> and <ins>.
+    """
+    store = _open_index(db)
+    everything = store.quotes()
+    groups = variants.build_groups(variants.occurrences_of(everything))
+    found = next((g for g in groups if g.id == group_id), None)
+    if found is None:
+        _fail(f"no group {group_id} in {db}: there are {len(groups)} (see: quotes variants --db {db})")
+    if fmt == "html":
+        click.echo(sheet.diff_page(found, everything), nl=False)
+    else:
+        click.echo(render.group_diff(found, fmt))
 
 
 @main.command()

@@ -43,6 +43,8 @@ class Lexicon:
     cue_fillers: frozenset[str]
     first_name_gender: dict[str, str]     # 'barack' -> 'm', for he/she agreement
     title_contexts: frozenset[str]        # "the book", "titled": a quoted Title Case phrase is a title
+    uk_to_us: dict[str, str]              # 'colour' -> 'color', where no rule gives the American form
+    ise_words: frozenset[str]             # 'promise': -ise on both sides, never folded to -ize
 
 
 @lru_cache(maxsize=1)
@@ -82,4 +84,6 @@ def load() -> Lexicon:
         cue_fillers=frozenset(w for line in _lines("cue_fillers.txt") for w in line.split()),
         first_name_gender=dict(line.split("\t") for line in _lines("first_names.tsv")),
         title_contexts=frozenset(_lines("title_contexts.txt")),
+        uk_to_us=dict(line.split() for line in _lines("spelling_uk_us.txt")),
+        ise_words=frozenset(w for line in _lines("ise_words.txt") for w in line.split()),
     )

@@ -12,7 +12,9 @@ from collections.abc import Iterable
 
 from tabulate import tabulate
 
+from . import variants
 from .store import QuoteRow
+from .variants import Group
 
 FORMATS = ("table", "markdown", "csv", "json")
 QUOTE_WIDTH = 60      # the quote column wraps at this width in terminal tables
@@ -38,42 +40,48 @@ def _csv(rows: list[list], headers: list[str]) -> str:
     return out.getvalue().rstrip("\n")
 
 
-def variant_marker(variant: dict | None) -> str:
-    """'≠ 3 articles' where the wording differs between articles, '= 2 articles' where it does not."""
-    if not variant:
+def variant_marker(found: Group | None) -> str:
+    """'≠ #5 wording' where other articles print the quote differently (group 5, see `quotes diff 5`),
+    '= #2 identical' where they print the same words; empty for a quote no other article prints."""
+    if found is None:
         return ""
-    sign = "≠" if variant["differs"] else "="
-    return f"{sign} {variant['articles']} articles"
+    return f"{'≠' if found.varies else '='} #{found.id} {found.kind}"
 
 
-def quote_dict(row: QuoteRow, variant: dict | None = None, explain: bool = False) -> dict:
+def variant_dict(found: Group | None, key: int) -> dict | None:
+    if found is None:
+        return None
+    return {"group": found.id, "kind": found.kind, "version": variants.kind_of(found, key),
+            "articles": len(found.versions), "varies": found.varies}
+
+
+def quote_dict(row: QuoteRow, variant: Group | None = None, explain: bool = False) -> dict:
     """A quote as JSON: the citation with offsets into its article."""
     out = {
         "id": row.id, "speaker": row.speaker, "speaker_kind": row.speaker_kind, "text": row.text,
         "article": row.article_id, "source": row.source, "outlet": row.outlet,
         "start": row.start, "end": row.end, "paragraph": row.paragraph + 1,
         "cue": row.cue, "speaker_mention": row.mention, "rule": row.rule,
-        "variant": ({"group": variant["group"], "articles": variant["articles"], "wording_differs": variant["differs"]}
-                    if variant else None),
+        "variant": variant_dict(variant, row.id),
     }
     if explain:
         out["explain"] = explain_lines(row)
     return out
 
 
-def quotes(rows: list[QuoteRow], fmt: str, variants: dict[int, dict], explain: bool = False,
+def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, Group], explain: bool = False,
            headings: bool = False) -> str:
     """The citation sheet. headings: one section per speaker (an ambiguous --speaker)."""
     if fmt == "json":
-        return json.dumps([quote_dict(r, variants.get(r.id), explain) for r in rows], indent=2, ensure_ascii=False)
-    headers = ["id", "speaker", "quote", "article", "outlet", "cue", "¶", "offsets", "across articles"]
+        return json.dumps([quote_dict(r, groups.get(r.id), explain) for r in rows], indent=2, ensure_ascii=False)
+    headers = ["id", "speaker", "quote", "article", "outlet", "cue", "¶", "offsets", "group"]
     if explain and fmt != "csv":
         headers.append("how")
     if fmt == "csv":
         headers = ["id", "speaker", "quote", "article", "outlet", "cue", "paragraph", "start", "end",
-                   "across articles", "rule"]
+                   "group", "rule"]
         return _csv([[r.id, r.speaker or "", r.text, r.article_id, r.outlet or "", (r.cue or {}).get("text", ""),
-                      r.paragraph + 1, r.start, r.end, variant_marker(variants.get(r.id)), r.rule] for r in rows],
+                      r.paragraph + 1, r.start, r.end, variant_marker(groups.get(r.id)), r.rule] for r in rows],
                     headers)
     sections: dict[str | None, list[QuoteRow]] = {}
     for row in rows:
@@ -84,11 +92,11 @@ def quotes(rows: list[QuoteRow], fmt: str, variants: dict[int, dict], explain: b
         for r in section:
             line = [r.id, r.speaker or "(unattributed)", f"“{r.text}”", r.article_id, r.outlet or "",
                     (r.cue or {}).get("text", ""), r.paragraph + 1, f"{r.start}-{r.end}",
-                    variant_marker(variants.get(r.id))]
+                    variant_marker(groups.get(r.id))]
             if explain:
                 line.append("; ".join(explain_lines(r)))
             table.append(line)
-        widths = [None, 20, QUOTE_WIDTH, 22, 18, 12, None, None, 12] + ([50] if explain else [])
+        widths = [None, 20, QUOTE_WIDTH, 22, 18, 12, None, None, 17] + ([50] if explain else [])
         body = _tabulate(table, headers, fmt, widths)
         if headings:
             title = f"## {speaker}" if fmt == "markdown" else f"{speaker}\n{'=' * len(speaker or '')}"
@@ -158,3 +166,77 @@ def extract_table(records: list[dict], fmt: str) -> str:
     if fmt == "csv":
         return _csv(rows, headers)
     return _tabulate(rows, headers, fmt, [30, 20, QUOTE_WIDTH, 12, None])
+
+
+# --- variants and diffs --------------------------------------------------------------------
+
+VARIANT_FORMATS = ("table", "markdown", "json", "html")
+DIFF_FORMATS = ("text", "markdown", "json", "html")
+
+
+def group_dict(found: Group) -> dict:
+    """A group as JSON: its occurrences with offsets and kinds, and each version's diff."""
+    return {
+        "id": found.id, "speaker": found.speaker, "kind": found.kind,
+        "reference": found.reference.article,
+        "occurrences": [{"quote": o.key, "article": o.article, "outlet": o.outlet, "text": o.text, "start": o.start,
+                         "end": o.end, "cue": o.cue, "kind": v.kind} for v in found.versions for o in v.occurrences],
+        "diff": [{"article": v.article, "kind": v.kind,
+                  "ops": [{"op": d.op, "text": d.text, **({"new": d.new} if d.new is not None else {})}
+                          for d in v.diff]} for v in found.versions[1:]],
+    }
+
+
+def variant_groups(groups: list[Group], fmt: str) -> str:
+    """`quotes variants`: one row per group."""
+    if fmt == "json":
+        return json.dumps([group_dict(g) for g in groups], indent=2, ensure_ascii=False)
+    headers = ["group", "speaker", "kind", "articles", "outlets", "reference version"]
+    rows = [[g.id, g.speaker or "(unattributed)", g.kind, len(g.versions),
+             ", ".join(dict.fromkeys(o.outlet or o.article for o in g.occurrences)), f"“{g.reference.text}”"]
+            for g in groups]
+    return _tabulate(rows, headers, fmt, [None, 20, None, None, 30, QUOTE_WIDTH])
+
+
+def diff_markup(ops: list, fmt: str) -> str:
+    """A version against the reference: colour in a terminal ('text'), ~~del~~/**ins** in Markdown.
+
+    A spelling or punctuation change shows both forms, marked as such.
+    """
+    import click     # only for terminal colour; click.echo drops it when output is not a terminal
+
+    parts = []
+    for d in ops:
+        if d.op == "equal":
+            parts.append(d.text)
+        elif fmt == "markdown":
+            parts.append({"delete": f"~~{d.text}~~", "insert": f"**{d.text}**"}.get(
+                d.op, f"~~{d.text}~~**{d.new}**_({d.op})_"))
+        elif d.op == "delete":
+            parts.append(click.style(f"[-{d.text}-]", fg="red", strikethrough=True))
+        elif d.op == "insert":
+            parts.append(click.style(f"{{+{d.text}+}}", fg="green", underline=True))
+        else:
+            parts.append(click.style(f"[{d.op}: {d.text} → {d.new}]", fg="yellow"))
+    return " ".join(parts)
+
+
+def group_diff(found: Group, fmt: str) -> str:
+    """`quotes diff GROUP`: each version against the reference, with where it was printed."""
+    if fmt == "json":
+        return json.dumps(group_dict(found), indent=2, ensure_ascii=False)
+    md = fmt == "markdown"
+    lines = [f"{'## ' if md else ''}Group #{found.id}: {found.speaker or '(unattributed)'}, {found.kind}, "
+             f"{len(found.versions)} articles", ""]
+    for version in found.versions:
+        where = "; ".join(f"quote {o.key}, characters {o.start}-{o.end}, cue “{o.cue or '—'}”"
+                          for o in version.occurrences)
+        outlet = version.occurrences[0].outlet or ""
+        label = "reference" if version.kind == variants.REFERENCE else version.kind
+        head = f"{version.article} ({outlet}) [{label}]: {where}"
+        lines.append(f"**{head}**" if md else head)
+        body = f"“{version.text}”" if version.kind == variants.REFERENCE else diff_markup(version.diff, fmt)
+        lines.append(f"> {body}" if md else f"    {body}")
+        lines.append("")
+    return "\n".join(lines).rstrip()
+

@@ -1,21 +1,41 @@
-"""The same quote in several articles: normalising, grouping, and telling whether the wording differs.
+"""The same quote in several articles: grouping, classifying the differences, word-level diffs.
 
-After normalising (case, quotation marks, dashes, punctuation, whitespace),
-quotes that share a run of SHINGLE words are candidates, found through an
-inverted index of word shingles so that not all pairs are compared; two
-candidates are one utterance when most of the shorter one's words appear in
-the other, in order.
+After normalising (case, quotation marks, dashes, punctuation, whitespace), quotes that
+share a run of SHINGLE words are candidates, found through an inverted index of word
+shingles so that not all pairs are compared; two candidates are one utterance when most
+of the shorter one's words appear in the other, in order, and their speakers agree.
+
+Within a group, each article's printing is a *version*: the group's occurrences in that
+article, in text order, read as one text (an outlet that splits a statement around
+"Johnson said" prints one version in two quotes). The *reference* version is the one
+with the most words (the fullest printing; ties go to the earliest quote indexed), and
+every other version is classified against it:
+
+    identical    the same text, typography aside (’/', “/", dashes, spacing, the closing , or .)
+    punctuation  the same words; only punctuation or case differ
+    spelling     the same words up to British/American spelling or hyphenation
+    excerpt      contained in the reference (a partial quote of a longer one)
+    wording      words added, removed or changed
+
+A group takes the most serious kind among its versions (the order above).
 """
 from __future__ import annotations
 
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from . import lexicon
 
 SHINGLE = 3          # words in a run that makes two quotes candidates for one utterance
 MIN_SHARED = 0.6     # share of the shorter quote's words the two must have in common, in order
+MAX_HOLDERS = 50     # a shingle in more quotes than this is boilerplate, not evidence
+KINDS = ("identical", "punctuation", "spelling", "excerpt", "wording")   # least to most serious
+REFERENCE = "reference"
 _PUNCT = re.compile(r"[^\w\s]")
+_TOKEN = re.compile(r"[\w’'‘-]+|[^\w\s]")
+_QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "—", "―": "—"})
 
 
 def normalise(text: str) -> str:
@@ -24,6 +44,58 @@ def normalise(text: str) -> str:
     text = text.replace("’", "").replace("'", "")   # we’re → were, so apostrophes never split words
     text = _PUNCT.sub(" ", text)
     return " ".join(text.split())
+
+
+def spelling_key(word: str) -> str:
+    """One spelling for British and American forms: 'criticise' and 'criticize' → 'criticize'."""
+    lex = lexicon.load()
+    if word in lex.uk_to_us:
+        return lex.uk_to_us[word]
+    for ending, american in (("isation", "ization"), ("isations", "izations"), ("ising", "izing"),
+                             ("ised", "ized"), ("ises", "izes"), ("ise", "ize")):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            base = word[:-len(ending)] + "ise"
+            if base in lex.ise_words or word in lex.ise_words:
+                return word
+            return word[:-len(ending)] + american
+    return word
+
+
+def _surface(text: str) -> str:
+    """The text as printed, typography aside: quote-mark styles, dash styles, spacing, end punctuation."""
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS)
+    return " ".join(text.split()).strip(" ,.;:\"'")
+
+
+def _spelled(text: str) -> list[str]:
+    return [spelling_key(w) for w in normalise(text).split()]
+
+
+def classify(text: str, reference: str) -> str:
+    """How a version differs from the reference version: one of KINDS."""
+    if _surface(text) == _surface(reference):
+        return "identical"
+    words, ref_words = normalise(text).split(), normalise(reference).split()
+    compounds = _compounds(text) != _compounds(reference)
+    if words == ref_words:
+        return "spelling" if compounds else "punctuation"
+    spelled, ref_spelled = _spelled(text), _spelled(reference)
+    if spelled == ref_spelled or "".join(spelled) == "".join(ref_spelled):
+        return "spelling"       # criticise/criticize; "active-duty"/"active duty"/"activeduty"
+    if _contains(ref_spelled, spelled):
+        return "excerpt"
+    return "wording"
+
+
+def _compounds(text: str) -> list[str]:
+    """Words with hyphenated compounds kept whole: 'active-duty' stays one word."""
+    return [w for w in re.split(r"[^\w-]+", unicodedata.normalize("NFKC", text).lower().replace("’", ""))
+            if w.strip("-")]
+
+
+def _contains(longer: list[str], shorter: list[str]) -> bool:
+    n = len(shorter)
+    return 0 < n < len(longer) and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
 
 
 def shared_share(a: list[str], b: list[str]) -> float:
@@ -42,10 +114,57 @@ def shingles(words: list[str]) -> set[tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class Occurrence:
-    key: int            # the caller's id for the quote
+    key: int                 # the caller's id for the quote
     article: str
     speaker: str | None
     text: str
+    start: int = 0           # character offsets into the article
+    end: int = 0
+    outlet: str | None = None
+    cue: str | None = None
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """One run of a word-level diff against the reference: 'equal', 'delete' (only in the
+    reference), 'insert' (only in this version), 'spelling' (old → new: the same word spelt
+    another way) or 'punctuation' (old → new: one mark for another)."""
+    op: str
+    text: str
+    new: str | None = None   # for 'spelling' and 'punctuation': this version's form
+
+
+@dataclass
+class Version:
+    """One article's printing of the utterance: its occurrences in text order, read as one text."""
+    article: str
+    occurrences: list[Occurrence]
+    kind: str = REFERENCE
+    diff: list[DiffOp] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(o.text.strip() for o in self.occurrences)
+
+
+@dataclass
+class Group:
+    id: int
+    speaker: str | None
+    kind: str                # the most serious kind among its versions
+    versions: list[Version]  # the reference first, then the others in article order
+
+    @property
+    def reference(self) -> Version:
+        return self.versions[0]
+
+    @property
+    def occurrences(self) -> list[Occurrence]:
+        return [o for v in self.versions for o in v.occurrences]
+
+    @property
+    def varies(self) -> bool:
+        return self.kind != "identical"
 
 
 def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
@@ -76,7 +195,7 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
         parent[b] = a
         speaker_of[a] = sa or sb
 
-    words = [normalise(o.text).split() for o in occurrences]
+    words = [_spelled(o.text) for o in occurrences]
     index: dict[tuple[str, ...], list[int]] = {}
     for i, own in enumerate(words):
         if len(own) < 3:
@@ -85,14 +204,14 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
             index.setdefault(shingle, []).append(i)
     candidates: set[tuple[int, int]] = set()
     for holders in index.values():
-        if len(holders) > 50:
-            continue        # a shingle in very many quotes is boilerplate, not evidence
+        if len(holders) > MAX_HOLDERS:
+            continue
         for x in range(len(holders)):
             for y in range(x + 1, len(holders)):
                 if occurrences[holders[x]].article != occurrences[holders[y]].article:
                     candidates.add((holders[x], holders[y]))
     for i, j in sorted(candidates):
-        if shared_share(words[i], words[j]) >= MIN_SHARED:
+        if find(i) != find(j) and shared_share(words[i], words[j]) >= MIN_SHARED:
             union(i, j)
     groups: dict[int, list[Occurrence]] = {}
     for i, occurrence in enumerate(occurrences):
@@ -100,20 +219,83 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
     return [g for g in groups.values() if len({o.article for o in g}) > 1]
 
 
-def wording_differs(group_: list[Occurrence]) -> bool:
-    """True where the occurrences' words are not all the same once normalised."""
-    return len({normalise(o.text) for o in group_}) > 1
+def build_groups(occurrences: list[Occurrence]) -> list[Group]:
+    """Every group with its versions classified and diffed, numbered by its first quote's key."""
+    found = sorted(group(occurrences), key=lambda members: min(o.key for o in members))
+    return [_build(number, members) for number, members in enumerate(found, start=1)]
 
 
-def annotate(rows: list) -> dict[int, dict]:
-    """For quote rows (with id, article_id, speaker, text): the group each belongs to, keyed by row id.
+def _build(number: int, members: list[Occurrence]) -> Group:
+    by_article: dict[str, list[Occurrence]] = {}
+    for o in sorted(members, key=lambda o: (o.article, o.start, o.key)):
+        by_article.setdefault(o.article, []).append(o)
+    versions = [Version(article, occ) for article, occ in by_article.items()]
+    reference = max(versions, key=lambda v: (len(normalise(v.text).split()), -min(o.key for o in v.occurrences)))
+    others = [v for v in versions if v is not reference]
+    for version in others:
+        version.kind = classify(version.text, reference.text)
+        version.diff = diff(reference.text, version.text)
+    kind = max((v.kind for v in others), key=KINDS.index)
+    speaker = next((o.speaker for o in members if o.speaker), None)
+    return Group(number, speaker, kind, [reference, *others])
 
-    Each value holds the group number, how many articles print it, and whether the wording differs.
-    """
-    occurrences = [Occurrence(r.id, r.article_id, r.speaker, r.text) for r in rows]
-    out: dict[int, dict] = {}
-    for number, members in enumerate(group(occurrences), start=1):
-        info = {"group": number, "articles": len({o.article for o in members}), "differs": wording_differs(members)}
-        for o in members:
-            out[o.key] = info
+
+def diff(reference: str, text: str) -> list[DiffOp]:
+    """Word-level diff of text against the reference, case and quote-mark style ignored."""
+    ref_tokens, ref_space = _tokens(reference)
+    tokens, space = _tokens(text)
+    matcher = difflib.SequenceMatcher(None, [_fold(t) for t in ref_tokens], [_fold(t) for t in tokens],
+                                      autojunk=False)
+    ops: list[DiffOp] = []
+
+    def run(seq: list[str], spaces: list[bool], lo: int, hi: int) -> str:
+        return "".join((" " if spaces[k] and k > lo else "") + seq[k] for k in range(lo, hi))
+
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        old, new = run(ref_tokens, ref_space, i1, i2), run(tokens, space, j1, j2)
+        if tag == "equal":
+            ops.append(DiffOp("equal", new))
+        elif tag == "replace" and not normalise(old) and not normalise(new):
+            ops.append(DiffOp("punctuation", old, new))
+        elif tag == "replace" and "".join(_spelled(old)) == "".join(_spelled(new)):
+            ops.append(DiffOp("spelling", old, new))
+        else:
+            if i2 > i1:
+                ops.append(DiffOp("delete", old))
+            if j2 > j1:
+                ops.append(DiffOp("insert", new))
+    return ops
+
+
+def _tokens(text: str) -> tuple[list[str], list[bool]]:
+    """Words and punctuation marks, and whether whitespace came before each."""
+    tokens, spaces, last = [], [], 0
+    for match in _TOKEN.finditer(text):
+        tokens.append(match.group())
+        spaces.append(match.start() > last and text[last:match.start()].isspace())
+        last = match.end()
+    return tokens, spaces
+
+
+def _fold(token: str) -> str:
+    return unicodedata.normalize("NFKC", token).lower().translate(_QUOTE_MARKS)
+
+
+def annotate(rows: list) -> dict[int, Group]:
+    """For quote rows (with id, article_id, speaker, text, start, end, outlet, cue): the group
+    each belongs to, keyed by row id."""
+    out: dict[int, Group] = {}
+    for found in build_groups(occurrences_of(rows)):
+        for o in found.occurrences:
+            out[o.key] = found
     return out
+
+
+def occurrences_of(rows: list) -> list[Occurrence]:
+    return [Occurrence(r.id, r.article_id, r.speaker, r.text, r.start, r.end, r.outlet, (r.cue or {}).get("text"))
+            for r in rows]
+
+
+def kind_of(group_: Group, key: int) -> str:
+    """The kind of the version a quote belongs to ('reference' for the reference version)."""
+    return next(v.kind for v in group_.versions if any(o.key == key for o in v.occurrences))

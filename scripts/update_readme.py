@@ -4,7 +4,7 @@
     python scripts/update_readme.py --check  # exit 1 if README.md is out of date
 
 Each example is a fenced block whose first line is `$ quotes ...`. The commands run in a
-scratch folder holding a copy of seeds/, in README order; the first one is
+scratch folder holding copies of seeds/ and fixtures/, in README order; the first one is
 `quotes index seeds/`, so ids and offsets are the ones a reader gets from the set-up command. Examples that need other inputs (`quotes index mixed/`)
 are left alone.
 """
@@ -42,6 +42,7 @@ def main(argv: list[str]) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         cwd = Path(scratch)
         shutil.copytree(REPO / "seeds", cwd / "seeds")
+        shutil.copytree(REPO / "fixtures", cwd / "fixtures")
         new = updated_readme(readme.read_text(encoding="utf-8"), cwd)
     if "--check" in argv:
         if new != readme.read_text(encoding="utf-8"):

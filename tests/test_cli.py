@@ -76,7 +76,8 @@ def test_a_quote_printed_by_several_articles_is_marked(seeded_db):
     rows = json.loads(run("list", "--speaker", "Jackson", "--db", seeded_db, "--format", "json").output)
     statement = [r for r in rows if r["text"].startswith("If these Democrats")]
     assert len(statement) == 2
-    assert all(r["variant"] and r["variant"]["wording_differs"] for r in statement)
+    assert all(r["variant"] and r["variant"]["varies"] and r["variant"]["kind"] == "wording" for r in statement)
+    assert len({r["variant"]["group"] for r in statement}) == 1
 
 
 def test_unknown_speaker_is_a_clear_error(seeded_db):
@@ -184,7 +185,8 @@ def test_a_failed_save_leaves_the_article_as_it_was(tmp_path):
     assert not index.is_current(second.article)
 
 
-@pytest.mark.parametrize("command", [[], ["index"], ["list"], ["show"], ["speakers"], ["extract"]])
+@pytest.mark.parametrize("command", [[], ["index"], ["list"], ["show"], ["speakers"], ["extract"], ["variants"],
+                                     ["diff"]])
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.output and "--help" in result.output

@@ -1,7 +1,11 @@
 """The same quote in several articles is grouped; different quotes are not."""
 from __future__ import annotations
 
-from quotes.variants import Occurrence, group, normalise, wording_differs
+import json
+
+import pytest
+
+from quotes.variants import Occurrence, build_groups, classify, diff, group, normalise, spelling_key
 
 
 def occ(key, article, text, speaker="Brandon Johnson"):
@@ -17,8 +21,8 @@ def test_reworded_versions_of_one_statement_form_one_group_that_differs():
                     "stunts, their communities would be much safer")
     b = occ(2, "b", "If these Democrats focused on reducing crime in their own cities rather than staging publicity "
                     "stunts, their communities would be far safer.")
-    (found,) = group([a, b])
-    assert {o.key for o in found} == {1, 2} and wording_differs(found)
+    (found,) = build_groups([a, b])
+    assert {o.key for o in found.occurrences} == {1, 2} and found.kind == "wording" and found.varies
 
 
 def test_an_excerpt_joins_the_longer_quote():
@@ -43,3 +47,145 @@ def test_quotes_in_one_article_only_are_not_a_group():
     a = occ(1, "a", "the same words said twice here")
     b = occ(2, "a", "the same words said twice here")
     assert group([a, b]) == []
+
+
+def test_spelling_folds_british_and_american_forms_but_not_words_that_are_always_ise():
+    assert spelling_key("criticise") == spelling_key("criticize") == "criticize"
+    assert spelling_key("organisation") == "organization"
+    assert spelling_key("neighbours") == "neighbors"
+    assert spelling_key("promise") == "promise" and spelling_key("otherwise") == "otherwise"
+    assert spelling_key("exercised") == "exercised"
+
+
+@pytest.mark.parametrize("text, reference, kind", [
+    ("We won’t “back down.”", 'We won\'t "back down,"', "identical"),
+    ("We will NOT back down!", "We will not back-down.", "spelling"),
+    ("We will not, back down.", "We will not back down.", "punctuation"),
+    ("We must not criticise the police.", "We must not criticize the police.", "spelling"),
+    ("not back down", "We will not back down, whatever they send.", "excerpt"),
+    ("We will never back down.", "We will not back down.", "wording"),
+])
+def test_each_version_is_classified_against_the_reference(text, reference, kind):
+    assert classify(text, reference) == kind
+
+
+def test_the_reference_is_the_fullest_version_and_the_group_takes_the_most_serious_kind():
+    full = occ(1, "a", "We may see troops in our streets. We have not asked for this.")
+    same = occ(2, "b", "We may see troops in our streets. We have not asked for this.")
+    part = occ(3, "c", "troops in our streets")
+    (found,) = build_groups([part, same, full])
+    assert found.reference.article == "a"
+    assert {v.article: v.kind for v in found.versions} == {"a": "reference", "b": "identical", "c": "excerpt"}
+    assert found.kind == "excerpt"
+
+
+def test_one_article_splitting_a_statement_in_two_is_one_version():
+    whole = occ(1, "a", "We may see troops in our streets. We have not asked for this, and we will respond.")
+    first = occ(2, "b", "We may see troops in our streets,", )
+    second = Occurrence(3, "b", "Brandon Johnson", "We have not asked for this, and we will respond.", start=100)
+    (found,) = build_groups([whole, first, second])
+    version = next(v for v in found.versions if v.article == "b")
+    assert [o.key for o in version.occurrences] == [2, 3] and version.kind == "punctuation"
+
+
+def test_diff_marks_deletions_insertions_and_spelling():
+    ops = diff("their communities would be much safer if they stopped to criticise",
+               "their communities would be far safer if they stopped to criticize")
+    assert [(d.op, d.text, d.new) for d in ops if d.op != "equal"] == [
+        ("delete", "much", None), ("insert", "far", None), ("spelling", "criticise", "criticize")]
+    assert " ".join(d.text for d in ops if d.op == "equal").startswith("their communities would be")
+
+
+def test_grouping_scales_through_the_shingle_index():
+    # 20,000 distinct quotes in 2,000 articles, each printed twice: every pair found, and
+    # nothing else joined. (Timing is measured by the benchmark, not here.)
+    import random
+    rng = random.Random(7)
+    vocabulary = [f"w{i}" for i in range(5000)]
+    items = []
+    for i in range(10000):
+        words = " ".join(rng.choice(vocabulary) for _ in range(12))
+        items.append(Occurrence(2 * i, f"a{i % 1000}", "S", words))
+        items.append(Occurrence(2 * i + 1, f"b{i % 1000}", "S", words))
+    found = group(items)
+    assert len(found) == 10000 and all(len(g) == 2 for g in found)
+
+
+# --- on the seed articles, through the command line ---------------------------------------
+
+def seed_groups(seeded_db, *args):
+    from click.testing import CliRunner
+    from quotes.cli import main
+    result = CliRunner().invoke(main, ["variants", "--db", str(seeded_db), "--format", "json", *args])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def group_with(groups, words):
+    (found,) = [g for g in groups if any(words in o["text"] for o in g["occurrences"])]
+    return found
+
+
+def changes(found):
+    return [(op["op"], op["text"], op.get("new")) for d in found["diff"] for op in d["ops"] if op["op"] != "equal"]
+
+
+def test_seed_johnson_statement_varies_in_wording_between_two_outlets(seeded_db):
+    found = group_with(seed_groups(seeded_db), "We may see militarized immigration enforcement")
+    assert found["speaker"] == "Brandon Johnson" and found["kind"] == "wording"
+    assert len({o["article"] for o in found["occurrences"]}) == 2
+    ops = changes(found)
+    assert ("delete", "in", None) in ops and ("insert", "on", None) in ops     # in/on our streets
+    assert ("delete", "called for", None) in ops and ("insert", "requested", None) in ops
+
+
+def test_seed_white_house_statement_varies_with_a_spelling_difference_inside(seeded_db):
+    found = group_with(seed_groups(seeded_db), "If these Democrats focused on")
+    assert found["speaker"] == "Abigail Jackson" and found["kind"] == "wording"
+    ops = changes(found)
+    assert {("delete", "fixing", None), ("insert", "reducing", None), ("delete", "much", None),
+            ("insert", "far", None), ("spelling", "criticise", "criticize")} <= set(ops)
+
+
+def test_seed_executive_order_and_crime_phrase_are_identical_across_outlets(seeded_db):
+    groups = seed_groups(seeded_db)
+    order = group_with(groups, "pursue all available legal and legislative avenues")
+    assert order["kind"] == "identical" and len({o["article"] for o in order["occurrences"]}) == 2
+    crime = group_with(groups, "cracking down on crime")
+    assert crime["kind"] == "identical" and len({o["article"] for o in crime["occurrences"]}) == 3
+
+
+def test_no_seed_group_mixes_two_speakers(seeded_db):
+    from click.testing import CliRunner
+    from quotes.cli import main
+    rows = json.loads(CliRunner().invoke(main, ["list", "--db", str(seeded_db), "--format", "json"]).output)
+    speaker_of = {r["id"]: r["speaker"] for r in rows}
+    for found in seed_groups(seeded_db):
+        speakers = {speaker_of[o["quote"]] for o in found["occurrences"]} - {None}
+        assert len(speakers) <= 1, found
+
+
+def test_variants_json_follows_the_documented_shape(seeded_db):
+    for found in seed_groups(seeded_db):
+        assert {"id", "speaker", "kind", "occurrences", "diff"} <= set(found)
+        for o in found["occurrences"]:
+            assert {"article", "outlet", "text", "start", "end", "kind"} <= set(o)
+
+
+def test_variants_filters_by_kind_and_speaker(seeded_db):
+    assert {g["kind"] for g in seed_groups(seeded_db, "--kind", "identical")} == {"identical"}
+    assert {g["speaker"] for g in seed_groups(seeded_db, "--speaker", "Jackson")} == {"Abigail Jackson"}
+
+
+def test_diff_shows_each_version_with_where_it_was_printed(seeded_db):
+    from click.testing import CliRunner
+    from quotes.cli import main
+    found = group_with(seed_groups(seeded_db), "If these Democrats focused on")
+    result = CliRunner().invoke(main, ["diff", str(found["id"]), "--db", str(seeded_db), "--format", "markdown"])
+    assert result.exit_code == 0, result.output
+    assert "~~fixing~~" in result.output and "**reducing**" in result.output
+    assert "~~criticise~~**criticize**_(spelling)_" in result.output
+    for o in found["occurrences"]:
+        assert o["article"] in result.output and f"{o['start']}-{o['end']}" in result.output
+    missing = CliRunner().invoke(main, ["diff", "999", "--db", str(seeded_db)])
+    assert missing.exit_code != 0 and "no group 999" in missing.output

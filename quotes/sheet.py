@@ -1,0 +1,152 @@
+"""HTML pages: the citation sheet (`quotes list --format html`), variant groups and diffs.
+
+Each page is one self-contained file: inline CSS, no scripts, no external assets, and a
+print stylesheet, so it can be mailed, archived or printed as it is. Everything that comes
+from an article (quotes, names, outlets, cues) is escaped.
+"""
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from .store import QuoteRow
+from .variants import DiffOp, Group
+
+CSS = """
+:root { --ink: #1b1b1b; --muted: #5f6368; --rule: #d9d9d9; --del: #b3261e; --del-bg: #fde7e5;
+        --ins: #1e6b34; --ins-bg: #e3f4e8; --spell: #7a5200; --spell-bg: #fff3cd; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 Georgia, "Times New Roman", serif; color: var(--ink); max-width: 60rem;
+       margin: 2rem auto; padding: 0 1.5rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; }
+h2 { font-size: 1.25rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem; margin-top: 2.5rem; }
+.meta, .where, td.num { color: var(--muted); font: 13px/1.4 system-ui, sans-serif; }
+section.quote { border-top: 1px solid var(--rule); padding: .8rem 0; break-inside: avoid; }
+blockquote { margin: .3rem 0 .5rem; font-size: 1.05rem; }
+.badge { display: inline-block; font: 600 11px/1.6 system-ui, sans-serif; text-transform: uppercase;
+         letter-spacing: .04em; padding: 0 .45rem; border-radius: 3px; border: 1px solid currentColor; }
+.badge.identical, .badge.punctuation { color: var(--ins); }
+.badge.spelling, .badge.excerpt { color: var(--spell); }
+.badge.wording { color: var(--del); }
+.badge.reference { color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: .4rem 0; font: 13px/1.4 system-ui, sans-serif; }
+th, td { text-align: left; vertical-align: top; padding: .25rem .5rem .25rem 0; border-bottom: 1px solid var(--rule); }
+th { color: var(--muted); font-weight: 600; }
+.diff { font-size: .98rem; margin: .2rem 0 .6rem; }
+del { color: var(--del); background: var(--del-bg); text-decoration: line-through; }
+ins { color: var(--ins); background: var(--ins-bg); text-decoration: none; border-bottom: 1px solid var(--ins); }
+del.spelling, del.punctuation { color: var(--spell); background: var(--spell-bg); }
+ins.spelling, ins.punctuation { color: var(--spell); background: var(--spell-bg); border-color: var(--spell); }
+.legend { font: 13px/1.4 system-ui, sans-serif; color: var(--muted); }
+@media print {
+  body { margin: 0; max-width: none; font-size: 11pt; }
+  h2 { break-after: avoid; }
+  del, ins { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+"""
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def page(title: str, body: str) -> str:
+    return (f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{_e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+
+
+def diff_html(ops: list[DiffOp]) -> str:
+    parts = []
+    for d in ops:
+        if d.op == "equal":
+            parts.append(_e(d.text))
+        elif d.op == "delete":
+            parts.append(f"<del>{_e(d.text)}</del>")
+        elif d.op == "insert":
+            parts.append(f"<ins>{_e(d.text)}</ins>")
+        else:
+            label = f" title=\"{d.op}\""
+            parts.append(f"<del class=\"{d.op}\"{label}>{_e(d.text)}</del><ins class=\"{d.op}\"{label}>"
+                         f"{_e(d.new)}</ins>")
+    return " ".join(parts)
+
+
+LEGEND = ("<p class=\"legend\">Each version is compared word by word with the group's reference version "
+          "(the fullest printing): <del>only in the reference</del>, <ins>only in this version</ins>, "
+          "<del class=\"spelling\">criticise</del><ins class=\"spelling\">criticize</ins> the same word "
+          "spelt or punctuated another way. "
+          "Offsets are character positions in the article text.</p>")
+
+
+def _group_section(found: Group, rows_by_id: dict[int, QuoteRow]) -> str:
+    out = [f"<section class=\"quote\" id=\"group-{found.id}\">",
+           f"<div class=\"meta\">Group #{found.id} · <span class=\"badge {found.kind}\">{_e(found.kind)}</span> · "
+           f"printed by {len(found.versions)} articles</div>",
+           f"<blockquote>“{_e(found.reference.text)}”</blockquote>",
+           "<table><tr><th>version</th><th>article</th><th>outlet</th><th>cue</th><th>¶</th><th>offsets</th>"
+           "<th>quote id</th></tr>"]
+    for version in found.versions:
+        for o in version.occurrences:
+            row = rows_by_id.get(o.key)
+            paragraph = row.paragraph + 1 if row else ""
+            out.append(f"<tr><td><span class=\"badge {version.kind}\">{_e(version.kind)}</span></td>"
+                       f"<td>{_e(o.article)}</td><td>{_e(o.outlet)}</td><td>{_e(o.cue)}</td>"
+                       f"<td class=\"num\">{paragraph}</td><td class=\"num\">{o.start}–{o.end}</td>"
+                       f"<td class=\"num\">{o.key}</td></tr>")
+    out.append("</table>")
+    for version in found.versions[1:]:
+        who = f"{_e(version.article)} ({_e(version.occurrences[0].outlet)})"
+        if version.kind == "identical":
+            out.append(f"<div class=\"where\">{who}: the same words as the reference.</div>")
+            continue
+        out.append(f"<div class=\"where\">{who} against the reference, {_e(found.reference.article)}:</div>")
+        out.append(f"<div class=\"diff\">{diff_html(version.diff)}</div>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _single_section(row: QuoteRow) -> str:
+    cue = (row.cue or {}).get("text")
+    return (f"<section class=\"quote\" id=\"quote-{row.id}\">\n<blockquote>“{_e(row.text)}”</blockquote>\n"
+            f"<div class=\"where\">{_e(row.article_id)} · {_e(row.outlet)} · cue “{_e(cue or '—')}” · "
+            f"¶ {row.paragraph + 1} · characters {row.start}–{row.end} · quote {row.id}</div>\n</section>")
+
+
+def citation_sheet(rows: list[QuoteRow], groups: dict[int, Group], all_rows: list[QuoteRow],
+                   title: str = "Citation sheet") -> str:
+    """Per speaker, each quote once: grouped quotes with every outlet's version and its diff."""
+    rows_by_id = {r.id: r for r in all_rows}
+    by_speaker: dict[str, list[QuoteRow]] = {}
+    for row in rows:
+        by_speaker.setdefault(row.speaker or "(unattributed)", []).append(row)
+    body = [f"<h1>{_e(title)}</h1>",
+            f"<p class=\"meta\">{len(rows)} quotes · {len(by_speaker)} speaker"
+            f"{'s' * (len(by_speaker) != 1)} · made by quotes on {date.today().isoformat()}</p>", LEGEND]
+    for speaker, speaker_rows in by_speaker.items():
+        body.append(f"<h2>{_e(speaker)}</h2>")
+        shown: set[int] = set()
+        for row in speaker_rows:
+            found = groups.get(row.id)
+            if found is not None:
+                if found.id not in shown:
+                    shown.add(found.id)
+                    body.append(_group_section(found, rows_by_id))
+            else:
+                body.append(_single_section(row))
+    return page(title, "\n".join(body))
+
+
+def variants_page(groups: list[Group], all_rows: list[QuoteRow], title: str = "Quotes across outlets") -> str:
+    rows_by_id = {r.id: r for r in all_rows}
+    body = [f"<h1>{_e(title)}</h1>", f"<p class=\"meta\">{len(groups)} groups</p>", LEGEND]
+    for speaker in dict.fromkeys(g.speaker or "(unattributed)" for g in groups):
+        body.append(f"<h2>{_e(speaker)}</h2>")
+        body.extend(_group_section(g, rows_by_id) for g in groups if (g.speaker or "(unattributed)") == speaker)
+    return page(title, "\n".join(body))
+
+
+def diff_page(found: Group, all_rows: list[QuoteRow]) -> str:
+    title = f"Group #{found.id}: {found.speaker or '(unattributed)'}"
+    return page(title, f"<h1>{_e(title)}</h1>\n{LEGEND}\n{_group_section(found, {r.id: r for r in all_rows})}")
+
