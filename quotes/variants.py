@@ -24,6 +24,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from . import lexicon
@@ -196,22 +197,43 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
         speaker_of[a] = sa or sb
 
     words = [_spelled(o.text) for o in occurrences]
-    index: dict[tuple[str, ...], list[int]] = {}
+    # The same words printed again are one utterance at once; only the first printing of
+    # each wording goes on to the shingle index.
+    first_of: dict[tuple[str, ...], int] = {}
     for i, own in enumerate(words):
         if len(own) < 3:
             continue        # "next", "hellhole": too short to tell one utterance from another
-        for shingle in shingles(own):
+        key = tuple(own)
+        if key in first_of:
+            union(first_of[key], i)
+        else:
+            first_of[key] = i
+    index: dict[tuple[str, ...], list[int]] = {}
+    for i in first_of.values():
+        for shingle in shingles(words[i]):
             index.setdefault(shingle, []).append(i)
-    candidates: set[tuple[int, int]] = set()
+    shared: dict[tuple[int, int], int] = {}
     for holders in index.values():
         if len(holders) > MAX_HOLDERS:
             continue
         for x in range(len(holders)):
             for y in range(x + 1, len(holders)):
                 if occurrences[holders[x]].article != occurrences[holders[y]].article:
-                    candidates.add((holders[x], holders[y]))
-    for i, j in sorted(candidates):
-        if find(i) != find(j) and shared_share(words[i], words[j]) >= MIN_SHARED:
+                    pair = (holders[x], holders[y])
+                    shared[pair] = shared.get(pair, 0) + 1
+    bags = {}
+    for (i, j), count in sorted(shared.items()):
+        shorter = min(len(words[i]), len(words[j]))
+        # Cheap bounds first: a pair sharing MIN_SHARED of the shorter quote's words in order
+        # shares that many words at all, and (unless nearly every third word differs) a fair
+        # number of three-word runs.
+        if count < MIN_SHARED * (shorter - SHINGLE + 1) / 3 or find(i) == find(j):
+            continue
+        a = bags.setdefault(i, Counter(words[i]))
+        b = bags.setdefault(j, Counter(words[j]))
+        if sum((a & b).values()) < MIN_SHARED * shorter:
+            continue
+        if shared_share(words[i], words[j]) >= MIN_SHARED:
             union(i, j)
     groups: dict[int, list[Occurrence]] = {}
     for i, occurrence in enumerate(occurrences):
