@@ -97,8 +97,13 @@ def main():
 @_db_option
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one in a header or JSONL field.")
 @_models_option
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Worker processes parsing articles (default: the number of cores). The index is the same "
+                   "whatever N.")
+@click.option("--from-jsonl", "from_jsonl", is_flag=True,
+              help="PATHs hold analysed articles (python -m quotes.distributed output): load them, no parsing.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
-def index(paths, db, outlet, models, quiet):
+def index(paths, db, outlet, models, jobs, from_jsonl, quiet):
     """Parse articles and add their quotes to the index.
 
     PATH is a .txt, .md or .jsonl file, or a folder (read recursively). An article
@@ -106,32 +111,37 @@ def index(paths, db, outlet, models, quiet):
     replaces its old quotes in one transaction. Unreadable inputs are reported
     on stderr and skipped, and the exit status is 1 where anything was skipped.
     """
-    from . import pipeline
+    from . import batch, results
     store = _open_index(db)
-    todo, skipped, unchanged = [], 0, 0
-    for item in articles_mod.load(paths, outlet=outlet):
+    todo, ready, skipped, unchanged = [], [], 0, 0
+    items = results.read(list(paths)) if from_jsonl else articles_mod.load(paths, outlet=outlet)
+    for item in items:
         if isinstance(item, Skipped):
             _report_skip(item)
             skipped += 1
-        elif store.is_current(item):
+        elif store.is_current(item.article if from_jsonl else item):
             unchanged += 1
+        elif from_jsonl:
+            ready.append(item)
         else:
             todo.append(item)
+    jobs = jobs or batch.default_jobs()
     if todo:
-        _load_pipeline(models)
+        _load_pipeline(models)      # a missing model is one clear error here, not one per worker
     n_quotes = n_indexed = 0
-    with _progress(todo, quiet, "indexing") as bar:
-        for article in bar:
-            try:
-                result = pipeline.analyse(article, models)
-            except Exception as error:  # one bad article must not stop the batch
-                _report_skip(Skipped(article.source, f"could not be analysed: {type(error).__name__}: {error}"))
+    analysed = ((r.article, r) for r in ready) if from_jsonl else batch.analyse_all(todo, models, jobs)
+    with _progress(ready or todo, quiet, "indexing") as bar:
+        for (article, result), _ in zip(analysed, bar):
+            if isinstance(result, str):
+                _report_skip(Skipped(article.source, result))
                 skipped += 1
                 continue
             store.save(result)
             n_indexed += 1
             n_quotes += len(result.quotes)
     store.relink_speakers()
+    if n_indexed:
+        store.regroup()
     store.close()
     if not quiet:
         click.echo(f"indexed {n_indexed} article{'s' * (n_indexed != 1)} ({n_quotes} quotes), "
@@ -157,7 +167,7 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
     """
     store = _open_index(db)
     everything = store.quotes()
-    groups = variants.annotate(everything)
+    refs = store.group_refs()
     headings = False
     title = "Citation sheet"
     if speaker:
@@ -176,9 +186,11 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
     if headings:
         rows.sort(key=lambda r: (r.speaker, r.article_id, r.start))
     if fmt == "html":
+        wanted = {refs[r.id].id for r in rows if r.id in refs}
+        groups = {o.key: g for g in store.groups(sorted(wanted)) for o in g.occurrences}
         click.echo(sheet.citation_sheet(rows, groups, everything, title), nl=False)
         return
-    click.echo(render.quotes(rows, fmt, groups, explain=explain, headings=headings))
+    click.echo(render.quotes(rows, fmt, refs, explain=explain, headings=headings))
 
 
 @main.command(name="variants")
@@ -196,7 +208,7 @@ def variants_(speaker, kind, fmt, db):
     """
     store = _open_index(db)
     everything = store.quotes()
-    groups = variants.build_groups(variants.occurrences_of(everything))
+    groups = store.groups()
     if speaker:
         names = store.match_speakers(speaker)
         if not names:
@@ -225,11 +237,11 @@ def diff(group_id, fmt, db):
     marks ~~deletions~~ and **insertions**; --format html writes <del> and <ins>.
     """
     store = _open_index(db)
-    everything = store.quotes()
-    groups = variants.build_groups(variants.occurrences_of(everything))
-    found = next((g for g in groups if g.id == group_id), None)
+    found = next(iter(store.groups([group_id])), None)
     if found is None:
-        _fail(f"no group {group_id} in {db}: there are {len(groups)} (see: quotes variants --db {db})")
+        count = len({ref.id for ref in store.group_refs().values()})
+        _fail(f"no group {group_id} in {db}: there are {count} (see: quotes variants --db {db})")
+    everything = store.quotes()
     if fmt == "html":
         click.echo(sheet.diff_page(found, everything), nl=False)
     else:

@@ -14,7 +14,7 @@ from tabulate import tabulate
 
 from . import variants
 from .store import QuoteRow
-from .variants import Group
+from .variants import Group, GroupRef
 
 FORMATS = ("table", "markdown", "csv", "json")
 QUOTE_WIDTH = 60      # the quote column wraps at this width in terminal tables
@@ -40,7 +40,7 @@ def _csv(rows: list[list], headers: list[str]) -> str:
     return out.getvalue().rstrip("\n")
 
 
-def variant_marker(found: Group | None) -> str:
+def variant_marker(found: GroupRef | None) -> str:
     """'≠ #5 wording' where other articles print the quote differently (group 5, see `quotes diff 5`),
     '= #2 identical' where they print the same words; empty for a quote no other article prints."""
     if found is None:
@@ -48,28 +48,28 @@ def variant_marker(found: Group | None) -> str:
     return f"{'≠' if found.varies else '='} #{found.id} {found.kind}"
 
 
-def variant_dict(found: Group | None, key: int) -> dict | None:
+def variant_dict(found: GroupRef | None) -> dict | None:
     if found is None:
         return None
-    return {"group": found.id, "kind": found.kind, "version": variants.kind_of(found, key),
-            "articles": len(found.versions), "varies": found.varies}
+    return {"group": found.id, "kind": found.kind, "version": found.version, "articles": found.articles,
+            "varies": found.varies}
 
 
-def quote_dict(row: QuoteRow, variant: Group | None = None, explain: bool = False) -> dict:
+def quote_dict(row: QuoteRow, variant: GroupRef | None = None, explain: bool = False) -> dict:
     """A quote as JSON: the citation with offsets into its article."""
     out = {
         "id": row.id, "speaker": row.speaker, "speaker_kind": row.speaker_kind, "text": row.text,
         "article": row.article_id, "source": row.source, "outlet": row.outlet,
         "start": row.start, "end": row.end, "paragraph": row.paragraph + 1,
         "cue": row.cue, "speaker_mention": row.mention, "rule": row.rule,
-        "variant": variant_dict(variant, row.id),
+        "variant": variant_dict(variant),
     }
     if explain:
         out["explain"] = explain_lines(row)
     return out
 
 
-def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, Group], explain: bool = False,
+def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain: bool = False,
            headings: bool = False) -> str:
     """The citation sheet. headings: one section per speaker (an ambiguous --speaker)."""
     if fmt == "json":

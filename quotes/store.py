@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from . import variants
 from .records import Article, ArticleResult
 from .speakers import link, name_key
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "quotes.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -57,6 +58,15 @@ CREATE TABLE IF NOT EXISTS speaker_links (
     PRIMARY KEY (name, kind)
 );
 CREATE INDEX IF NOT EXISTS speaker_links_speaker ON speaker_links(speaker);
+""" + """
+CREATE TABLE IF NOT EXISTS quote_groups (        -- the same utterance across articles (variants.py)
+    quote_id INTEGER PRIMARY KEY REFERENCES quotes(id) ON DELETE CASCADE,
+    group_id INTEGER NOT NULL,
+    group_kind TEXT NOT NULL,   -- identical | punctuation | spelling | excerpt | wording
+    version_kind TEXT NOT NULL, -- this quote's version against the reference ('reference' for it)
+    articles INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS quote_groups_group ON quote_groups(group_id);
 """
 
 
@@ -134,7 +144,12 @@ class Index:
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: written by a newer quotes (schema {version}, this one reads "
                               f"{SCHEMA_VERSION}); upgrade quotes")
-        if version < SCHEMA_VERSION:
+        if version == 1:
+            # Version 2 added the stored quote groups: add the table and fill it.
+            self.db.executescript("BEGIN IMMEDIATE;" + SCHEMA +
+                                  "UPDATE meta SET value='2' WHERE key='schema_version';COMMIT;")
+            self.regroup()
+        elif version < SCHEMA_VERSION:
             raise StoreError(f"{self.path}: schema {version} is too old for this quotes; re-index into a new file")
 
     def close(self) -> None:
@@ -207,7 +222,38 @@ class Index:
             self.db.execute("ROLLBACK")
             raise
 
+    def regroup(self) -> None:
+        """Recompute the groups of quotes printed by several articles (after speakers are relinked)."""
+        found = variants.build_groups(variants.occurrences_of(self.quotes()))
+        rows = [(key, ref.id, ref.kind, ref.version, ref.articles) for key, ref in variants.refs(found).items()]
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            self.db.execute("DELETE FROM quote_groups")
+            self.db.executemany("INSERT INTO quote_groups VALUES (?,?,?,?,?)", rows)
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
     # --- reading -------------------------------------------------------------------------
+
+    def group_refs(self) -> dict[int, variants.GroupRef]:
+        """Each grouped quote's group, as stored by the last regroup(), keyed by quote id."""
+        return {r[0]: variants.GroupRef(r[1], r[2], r[3], r[4])
+                for r in self.db.execute("SELECT quote_id, group_id, group_kind, version_kind, articles"
+                                         " FROM quote_groups")}
+
+    def groups(self, group_ids: list[int] | None = None) -> list[variants.Group]:
+        """Whole groups (versions, kinds, diffs), all or those with these ids, in id order."""
+        members: dict[int, list[QuoteRow]] = {}
+        refs = self.group_refs()
+        wanted = None if group_ids is None else set(group_ids)
+        for row in self.quotes():
+            ref = refs.get(row.id)
+            if ref is not None and (wanted is None or ref.id in wanted):
+                members.setdefault(ref.id, []).append(row)
+        return [variants.build_group(number, variants.occurrences_of(rows)) for number, rows in sorted(members.items())]
+
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]

@@ -241,13 +241,33 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
     return [g for g in groups.values() if len({o.article for o in g}) > 1]
 
 
+@dataclass(frozen=True)
+class GroupRef:
+    """What a quote row shows of its group: the number, kinds and size, without the diffs."""
+    id: int
+    kind: str                # the group's kind
+    version: str             # the kind of the quote's own version ('reference' for the reference)
+    articles: int
+
+    @property
+    def varies(self) -> bool:
+        return self.kind != "identical"
+
+
 def build_groups(occurrences: list[Occurrence]) -> list[Group]:
     """Every group with its versions classified and diffed, numbered by its first quote's key."""
     found = sorted(group(occurrences), key=lambda members: min(o.key for o in members))
-    return [_build(number, members) for number, members in enumerate(found, start=1)]
+    return [build_group(number, members) for number, members in enumerate(found, start=1)]
 
 
-def _build(number: int, members: list[Occurrence]) -> Group:
+def refs(groups: list[Group]) -> dict[int, GroupRef]:
+    """Each grouped quote's GroupRef, keyed by the quote's key."""
+    return {o.key: GroupRef(g.id, g.kind, v.kind, len(g.versions))
+            for g in groups for v in g.versions for o in v.occurrences}
+
+
+def build_group(number: int, members: list[Occurrence]) -> Group:
+    """One group from its occurrences: versions per article, the reference, kinds and diffs."""
     by_article: dict[str, list[Occurrence]] = {}
     for o in sorted(members, key=lambda o: (o.article, o.start, o.key)):
         by_article.setdefault(o.article, []).append(o)
@@ -303,21 +323,6 @@ def _fold(token: str) -> str:
     return unicodedata.normalize("NFKC", token).lower().translate(_QUOTE_MARKS)
 
 
-def annotate(rows: list) -> dict[int, Group]:
-    """For quote rows (with id, article_id, speaker, text, start, end, outlet, cue): the group
-    each belongs to, keyed by row id."""
-    out: dict[int, Group] = {}
-    for found in build_groups(occurrences_of(rows)):
-        for o in found.occurrences:
-            out[o.key] = found
-    return out
-
-
 def occurrences_of(rows: list) -> list[Occurrence]:
     return [Occurrence(r.id, r.article_id, r.speaker, r.text, r.start, r.end, r.outlet, (r.cue or {}).get("text"))
             for r in rows]
-
-
-def kind_of(group_: Group, key: int) -> str:
-    """The kind of the version a quote belongs to ('reference' for the reference version)."""
-    return next(v.kind for v in group_.versions if any(o.key == key for o in v.occurrences))

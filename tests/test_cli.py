@@ -169,6 +169,18 @@ def test_a_newer_schema_is_refused(tmp_path):
     assert result.exit_code == 1 and "newer quotes" in result.output
 
 
+def test_an_index_from_the_previous_schema_gets_its_quote_groups(seeded_db, tmp_path):
+    old = tmp_path / "v1.db"
+    shutil.copy(seeded_db, old)
+    with sqlite3.connect(old) as conn:
+        conn.execute("DROP TABLE quote_groups")
+        conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
+    rows = json.loads(run("list", "--speaker", "Jackson", "--db", old, "--format", "json").output)
+    assert all(r["variant"] and r["variant"]["kind"] == "wording" for r in rows)
+    with sqlite3.connect(old) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+
+
 def test_a_failed_save_leaves_the_article_as_it_was(tmp_path):
     from quotes import pipeline
     from quotes.articles import build_article
