@@ -166,19 +166,18 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
     outlet's version of each quote and the word-level differences.
     """
     store = _open_index(db)
-    everything = store.quotes()
-    refs = store.group_refs()
     headings = False
     title = "Citation sheet"
     if speaker:
         names = store.match_speakers(speaker)
         if not names:
             _fail(f"no speaker matches '{speaker}' (see: quotes speakers --db {db})")
-        rows = [r for r in everything if r.speaker in names]
+        rows = sorted((r for name in names for r in store.quotes(speaker=name)), key=lambda r: (r.article_id, r.start))
         headings = len(names) > 1
         title = f"Citation sheet: {', '.join(names)}"
     else:
-        rows = [r for r in everything if r.speaker or not attributed_only]
+        rows = store.quotes(include_unattributed=not attributed_only)
+    refs = store.group_refs([r.id for r in rows])
     if article:
         if article not in store.article_ids():
             _fail(f"no article '{article}' in {db}")
@@ -188,7 +187,7 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
     if fmt == "html":
         wanted = {refs[r.id].id for r in rows if r.id in refs}
         groups = {o.key: g for g in store.groups(sorted(wanted)) for o in g.occurrences}
-        click.echo(sheet.citation_sheet(rows, groups, everything, title), nl=False)
+        click.echo(sheet.citation_sheet(rows, groups, store.quotes(), title), nl=False)
         return
     click.echo(render.quotes(rows, fmt, refs, explain=explain, headings=headings))
 

@@ -237,11 +237,15 @@ class Index:
 
     # --- reading -------------------------------------------------------------------------
 
-    def group_refs(self) -> dict[int, variants.GroupRef]:
-        """Each grouped quote's group, as stored by the last regroup(), keyed by quote id."""
-        return {r[0]: variants.GroupRef(r[1], r[2], r[3], r[4])
-                for r in self.db.execute("SELECT quote_id, group_id, group_kind, version_kind, articles"
-                                         " FROM quote_groups")}
+    def group_refs(self, quote_ids: list[int] | None = None) -> dict[int, variants.GroupRef]:
+        """Each grouped quote's group (all, or of these quotes), as the last regroup() stored it."""
+        sql = "SELECT quote_id, group_id, group_kind, version_kind, articles FROM quote_groups"
+        if quote_ids is None:
+            batches = [self.db.execute(sql)]
+        else:       # SQLite takes a limited number of parameters per statement
+            batches = [self.db.execute(f"{sql} WHERE quote_id IN ({','.join('?' * len(part))})", part)
+                       for part in (quote_ids[i:i + 900] for i in range(0, len(quote_ids), 900))]
+        return {r[0]: variants.GroupRef(r[1], r[2], r[3], r[4]) for batch in batches for r in batch}
 
     def groups(self, group_ids: list[int] | None = None) -> list[variants.Group]:
         """Whole groups (versions, kinds, diffs), all or those with these ids, in id order."""
