@@ -210,6 +210,8 @@ def _is_filler(token: Token) -> bool:
 
 def _cue_phrase_at(tokens: list[Token], k: int) -> int:
     """Length of the cue phrase ("according to") starting at window position k, or 0."""
+    if tokens[k].text.lower() != "according":
+        return 0
     for phrase in lexicon.load().cue_phrases:
         words = tuple(t.text.lower() for t in tokens[k:k + len(phrase)])
         if words == phrase and phrase[0] == "according":

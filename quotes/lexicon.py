@@ -33,6 +33,7 @@ class Lexicon:
     cue_nouns: frozenset[str]
     titles: dict[tuple[str, ...], Title]
     title_max_words: int
+    title_first_words: frozenset[str]     # first words of titles, to skip most tokens at once
     title_modifiers: frozenset[str]
     roles: frozenset[str]                 # every role word usable as "the <role>"
     pronoun_gender: dict[str, str | None]
@@ -74,6 +75,7 @@ def load() -> Lexicon:
         cue_nouns=frozenset(_lines("cue_nouns.txt")),
         titles=titles,
         title_max_words=max(len(w) for w in titles),
+        title_first_words=frozenset(w[0] for w in titles),
         title_modifiers=frozenset(_lines("title_modifiers.txt")),
         roles=frozenset(roles),
         pronoun_gender=pronoun_gender,

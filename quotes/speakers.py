@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from . import lexicon
 from .document import ParsedArticle, Token
@@ -87,9 +88,13 @@ class Entities:
         return self.entities[mention.entity] if mention.entity is not None else None
 
 
+@lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Comparison key of a name: 'J.B. Pritzker' and 'JB Pritzker' match."""
-    return re.sub(r"[.\s]+", " ", name.replace(".", "")).strip().lower()
+    return _NAME_SPACE.sub(" ", name.replace(".", "")).strip().lower()
+
+
+_NAME_SPACE = re.compile(r"[.\s]+")
 
 
 # --- finding mentions -------------------------------------------------------------
@@ -102,6 +107,9 @@ def _is_capitalised(token: Token) -> bool:
 def _title_at(tokens: tuple[Token, ...], i: int) -> tuple[int, lexicon.Title] | None:
     """The longest title starting at token i, as (number of tokens, Title)."""
     lex = lexicon.load()
+    first = tokens[i].text.lower()
+    if first not in lex.title_first_words:
+        return None         # most tokens: no title starts with this word
     for n in range(lex.title_max_words, 0, -1):
         words = tuple(t.text.lower() for t in tokens[i:i + n])
         if len(words) == n and words in lex.titles:
@@ -125,7 +133,9 @@ def find_mentions(doc: ParsedArticle, skip: set[int]) -> list[Mention]:
             mentions.append(_mention(doc, i, i + 1, "pronoun", gender=lex.pronoun_gender.get(low)))
             i += 1
             continue
-        found = _noun_phrase(doc, i, skip)
+        # Most tokens are lower-case words that open no title: no mention starts there.
+        found = None if (token.text[:1].islower() and low not in lex.title_first_words
+                         and low not in lex.title_modifiers) else _noun_phrase(doc, i, skip)
         if found is None:
             i += 1
             continue

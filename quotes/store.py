@@ -299,13 +299,38 @@ class Index:
         several matches mean the name is ambiguous and each is listed apart.
         """
         key = name_key(query)
-        matches = []
-        for entry in self.speakers():
-            names = [entry["speaker"], *entry["aliases"]]
-            if any(name_key(n) == key for n in names) or key in name_key(entry["speaker"]).split() \
-                    or (len(key.split()) > 1 and key in name_key(entry["speaker"])):
-                matches.append(entry["speaker"])
-        return matches
+        if not key:
+            return []
+        # Only rows naming the query's last word can match: let SQLite find them (LIKE ignores
+        # ASCII case), then apply the exact rule below.
+        like = f"%{key.split()[-1]}%"
+        rows = self.db.execute(
+            "SELECT DISTINCT COALESCE(l.speaker, s.name), s.aliases FROM article_speakers s"
+            " LEFT JOIN speaker_links l ON l.name = s.name AND l.kind = s.kind"
+            " WHERE s.name LIKE ? OR s.aliases LIKE ? OR l.speaker LIKE ?", (like, like, like)).fetchall()
+        matches: list[str] = []
+        for speaker, aliases in rows:
+            names = [speaker, *json.loads(aliases)]
+            if speaker not in matches and (
+                    any(name_key(n) == key for n in names) or key in name_key(speaker).split()
+                    or (len(key.split()) > 1 and key in name_key(speaker))):
+                matches.append(speaker)
+        # Most quotes first, as `quotes speakers` lists them; a speaker with no quotes is no match.
+        counts = {name: self._quote_count(name) for name in matches}
+        return sorted((m for m in matches if counts[m]), key=lambda m: (-counts[m], m))
+
+    def _speaker_names(self, speaker: str) -> list[str]:
+        """The article-level names linked to one index-wide speaker, the name itself included."""
+        linked = [r[0] for r in self.db.execute("SELECT DISTINCT name FROM speaker_links WHERE speaker = ?",
+                                                (speaker,))]
+        return sorted(set(linked) | {speaker})
+
+    def _quote_count(self, speaker: str) -> int:
+        names = self._speaker_names(speaker)
+        return self.db.execute(
+            f"SELECT COUNT(*) FROM quotes q LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind"
+            f" WHERE q.speaker IN ({','.join('?' * len(names))}) AND COALESCE(l.speaker, q.speaker) = ?",
+            (*names, speaker)).fetchone()[0]
 
     def quotes(self, speaker: str | None = None, article: str | None = None,
                include_unattributed: bool = True, quote_id: int | None = None) -> list[QuoteRow]:
@@ -317,8 +342,10 @@ class Index:
                " LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind WHERE 1=1")
         params: list = []
         if speaker is not None:
-            sql += " AND COALESCE(l.speaker, q.speaker) = ?"
-            params.append(speaker)
+            # The IN list lets SQLite use the speaker index instead of reading every quote.
+            names = self._speaker_names(speaker)
+            sql += f" AND q.speaker IN ({','.join('?' * len(names))}) AND COALESCE(l.speaker, q.speaker) = ?"
+            params.extend([*names, speaker])
         if article is not None:
             sql += " AND q.article_id = ?"
             params.append(article)
