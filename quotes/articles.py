@@ -34,6 +34,9 @@ from .records import Article, Skipped
 
 MAX_BYTES = 64 * 1024 * 1024        # larger files are skipped, not read into memory
 MAX_HEADER_LINES = 30               # a header longer than this is taken to be body text
+# Longer articles are skipped rather than analysed: a million characters is some 170,000
+# words, twenty times the longest news story, and would hold the parser for minutes.
+MAX_ARTICLE_CHARS = 1_000_000
 SUFFIXES = (".txt", ".md", ".jsonl")
 METADATA_KEYS = ("id", "outlet", "title", "url", "published", "author")
 
@@ -73,10 +76,14 @@ def load(paths: Iterable[str], outlet: str | None = None) -> Iterator[Article | 
         path = os.fspath(given)
         if not os.path.lexists(path):
             yield Skipped(path, "no such file or folder")
-        elif os.path.isdir(path):
-            yield from _load_folder(path, outlet)
-        else:
-            yield from _load_named_file(path, outlet)
+            continue
+        found = _load_folder(path, outlet) if os.path.isdir(path) else _load_named_file(path, outlet)
+        for item in found:
+            if isinstance(item, Article) and len(item.text) > MAX_ARTICLE_CHARS:
+                yield Skipped(item.source, f"article too long to analyse ({len(item.text):,} characters; the limit "
+                                           f"is {MAX_ARTICLE_CHARS:,}): split it into articles")
+            else:
+                yield item
 
 
 def build_article(text: str, *, id: str, source: str, outlet: str | None = None,

@@ -140,7 +140,7 @@ def index(paths, db, outlet, models, jobs, from_jsonl, quiet):
             n_indexed += 1
             n_quotes += len(result.quotes)
     store.relink_speakers()
-    if n_indexed:
+    if n_indexed or store.groups_stale():
         store.regroup()
     store.close()
     if not quiet:

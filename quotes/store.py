@@ -20,6 +20,8 @@ from .speakers import link, name_key
 SCHEMA_VERSION = 2
 DEFAULT_DB = "quotes.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
+# How long a writer waits for another one (regrouping a large index holds the lock for seconds).
+BUSY_SECONDS = 120
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,8 +110,8 @@ class Index:
         self.path = Path(path or default_path())
         self._check_file()
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
             self.db.execute("PRAGMA journal_mode = WAL")
@@ -200,6 +202,9 @@ class Index:
                 " repairs, speaker, speaker_kind, mention_start, mention_end, mention_text, mention_kind,"
                 " cue_start, cue_end, cue_text, rule, chain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [_quote_values(article_id, q) for q in result.quotes])
+            # The stored groups no longer cover this article until regroup() runs; a run killed
+            # before that leaves the flag for the next run to see.
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '0')")
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
@@ -224,16 +229,24 @@ class Index:
 
     def regroup(self) -> None:
         """Recompute the groups of quotes printed by several articles (after speakers are relinked)."""
-        found = variants.build_groups(variants.occurrences_of(self.quotes()))
-        rows = [(key, ref.id, ref.kind, ref.version, ref.articles) for key, ref in variants.refs(found).items()]
+        # Read and write under one write lock: another process saving an article meanwhile
+        # would otherwise be left out of groups marked current.
         self.db.execute("BEGIN IMMEDIATE")
         try:
+            found = variants.build_groups(variants.occurrences_of(self.quotes()))
+            rows = [(key, ref.id, ref.kind, ref.version, ref.articles) for key, ref in variants.refs(found).items()]
             self.db.execute("DELETE FROM quote_groups")
             self.db.executemany("INSERT INTO quote_groups VALUES (?,?,?,?,?)", rows)
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '1')")
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
+
+    def groups_stale(self) -> bool:
+        """True where articles were saved since the groups were last computed (a run was killed)."""
+        row = self.db.execute("SELECT value FROM meta WHERE key='groups_current'").fetchone()
+        return row is not None and row[0] != "1"
 
     # --- reading -------------------------------------------------------------------------
 
