@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         for round_ in range(args.kills):
             if round_ % 3 == 0:     # start over now and then, so there is always work to kill
                 for leftover in work.glob("killed.db*"):
-                    leftover.unlink()
+                    leftover.unlink(missing_ok=True)
             process = subprocess.Popen([*QUOTES, "index", str(corpus), "--db", str(db), "--quiet", "--jobs", "1"],
                                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.2, full_run))
