@@ -407,11 +407,14 @@ def _cues_with_mentions(window: list[Token], c: Context, nearest_last: bool) -> 
                 out.append((cue, _mention_starting(window, k + 2, c) if k + 2 < len(window) else None))
                 continue
             mention = _subject_before(window, k, c) or _subject_after(window, k, c)
+            ends_clause = k + 1 >= len(window) or window[k + 1].text in CLAUSE_ENDS
             if mention is not None and _could_be_noun(token.text) and mention.end_token == token.index \
-                    and (_bare_noun_phrase(mention, c) or after_preposition(c.doc, mention.start_token)):
-                # "Republican claims", "32% of Republican claims": the word is a noun here,
-                # not a verb with a subject.
-                # "Johnson's executive order also urges": a word between makes it a verb.
+                    and (_bare_noun_phrase(mention, c)
+                         or (after_preposition(c.doc, mention.start_token) and not ends_clause)):
+                # "Republican claims", "32% of Republican claims as …": the word is a noun here,
+                # not a verb with a subject; but "a narrator in the Clinton ad asks." ends its
+                # clause on the verb. "Johnson's executive order also urges": a word between
+                # makes it a verb.
                 mention = None
             if mention is not None and mention.kind == "pronoun" and mention.text.lower() == "it" \
                     and not _organisation_before(mention, c) and not document_author(mention, c.entities, c.doc):
@@ -421,6 +424,7 @@ def _cues_with_mentions(window: list[Token], c: Context, nearest_last: bool) -> 
 
 
 PASSIVE_AUXILIARIES = BE | {"being", "get", "gets", "got", "gotten"}
+CLAUSE_ENDS = {".", ",", ";", "!", "?", ":"}
 
 
 def _passive(window: list[Token], k: int) -> bool:

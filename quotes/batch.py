@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 from .records import Article, ArticleResult
 
-BATCH = 8     # articles per Stanza call
+BATCH = 32    # articles per Stanza call: larger batches parse faster (dev: 8 → 23–26 s, 32 → 23 s, 84 → 19 s)
 
 
 def default_jobs() -> int:
@@ -30,7 +30,9 @@ def default_jobs() -> int:
 def analyse_all(articles: list[Article], models: str | None = None, jobs: int = 1,
                 batch: int = BATCH) -> Iterator[tuple[Article, ArticleResult | str]]:
     """Each article with its result, or with a one-line reason it could not be analysed, in input order."""
-    chunks = [articles[i:i + batch] for i in range(0, len(articles), batch)]
+    # Batches no bigger than an even share, so every worker gets work on a small corpus too.
+    size = max(1, min(batch, -(-len(articles) // max(1, jobs))))
+    chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
     jobs = max(1, min(jobs, len(chunks)))
     if jobs == 1:
         for chunk in chunks:

@@ -37,7 +37,7 @@ def one_process(tmp_path_factory):
 
 
 def test_jobs_two_builds_the_same_index_as_jobs_one(one_process, tmp_path):
-    db = tmp_path / "two.db"     # 21 articles: three batches of 8, so both workers get work
+    db = tmp_path / "two.db"     # 21 articles: two batches of 11 and 10, one per worker
     index(SEEDS, FIXTURES / "quotes", "--db", db, "--jobs", 2)
     assert contents(db) == contents(one_process)
 
