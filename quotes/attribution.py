@@ -115,7 +115,7 @@ def _after(index: int, c: Context) -> list[Token]:
         # “… Bobby Scott!” Scott's niece, state Del. Marcia Price, shouted to the crowd.
         follow = []
         for t in tokens[k:k + 14]:
-            if t.text in SENTENCE_FINAL or t.index in c.quote_of_token and not follow:
+            if t.text in SENTENCE_FINAL or (t.index in c.quote_of_token and not follow):
                 break
             follow.append(t.text.lower())
         if last_char == "." or not any(w in lexicon.load().speech_verbs for w in follow):
@@ -214,7 +214,7 @@ def _cue_phrase_at(tokens: list[Token], k: int) -> int:
         return 0
     for phrase in lexicon.load().cue_phrases:
         words = tuple(t.text.lower() for t in tokens[k:k + len(phrase)])
-        if words == phrase and phrase[0] == "according":
+        if words == phrase:
             return len(phrase)
     return 0
 
@@ -616,7 +616,7 @@ def cue_after_quote(index: int, c: Context) -> Attribution | None:
     if _next_quote_follows(index, window, c):
         return None
     opening = [t.text.lower() for t in window[:2] if t.text != ","][:1]
-    if opening and opening[0] in SUBORDINATORS | {"after", "before", "as", "until", "but"}:
+    if opening and opening[0] in AFTER_QUOTE_CLAUSE_OPENERS:
         return None     # “That makes me smart,” when Clinton blasted him / “…,” but he said: another clause
     found = _find_cue(window, c, nearest_last=False)
     if found is None or found[1] is None:
@@ -746,7 +746,7 @@ def headline_subject(index: int, c: Context) -> Attribution | None:
     if span.paragraph > 1 or not _headline(span.paragraph, c):
         return None
     tokens = c.doc.tokens
-    para_start, para_end = c.paragraph_bounds[span.paragraph]
+    para_end = c.paragraph_bounds[span.paragraph][1]
     first = next((t for t in range(c.first_token[index]) if c.paragraph_of_token[t] == span.paragraph), None)
     if first is None:
         return None
@@ -900,6 +900,8 @@ NOT_VERBS = {"and", "or", "but", "of", "who", "whom", "whose", "which", "that", 
 
 SUBORDINATORS = {"which", "who", "whom", "whose", "where", "when", "because", "while", "although", "though",
                  "if", "unless", "whereas"}
+# Words that open another clause right after a quote: what follows is not its attribution.
+AFTER_QUOTE_CLAUSE_OPENERS = SUBORDINATORS | {"after", "before", "as", "until", "but"}
 
 
 def possessive_claim(index: int, c: Context) -> Attribution | None:

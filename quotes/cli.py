@@ -206,7 +206,6 @@ def variants_(speaker, kind, fmt, db):
     `quotes diff GROUP` shows the word-level differences.
     """
     store = _open_index(db)
-    everything = store.quotes()
     groups = store.groups()
     if speaker:
         names = store.match_speakers(speaker)
@@ -216,7 +215,7 @@ def variants_(speaker, kind, fmt, db):
     if kind:
         groups = [g for g in groups if g.kind == kind]
     if fmt == "html":
-        click.echo(sheet.variants_page(groups, everything), nl=False)
+        click.echo(sheet.variants_page(groups, store.quotes()), nl=False)
     elif not groups and fmt != "json":
         click.echo("no quote is printed by more than one article" + (" with these filters" if speaker or kind else ""),
                    err=True)
@@ -240,9 +239,8 @@ def diff(group_id, fmt, db):
     if found is None:
         count = len({ref.id for ref in store.group_refs().values()})
         _fail(f"no group {group_id} in {db}: there are {count} (see: quotes variants --db {db})")
-    everything = store.quotes()
     if fmt == "html":
-        click.echo(sheet.diff_page(found, everything), nl=False)
+        click.echo(sheet.diff_page(found, store.quotes()), nl=False)
     else:
         click.echo(render.group_diff(found, fmt))
 

@@ -133,9 +133,7 @@ def find_mentions(doc: ParsedArticle, skip: set[int]) -> list[Mention]:
             mentions.append(_mention(doc, i, i + 1, "pronoun", gender=lex.pronoun_gender.get(low)))
             i += 1
             continue
-        # Most tokens are lower-case words that open no title: no mention starts there.
-        found = None if (token.text[:1].islower() and low not in lex.title_first_words
-                         and low not in lex.title_modifiers) else _noun_phrase(doc, i, skip)
+        found = _noun_phrase(doc, i, skip)
         if found is None:
             i += 1
             continue

@@ -60,7 +60,6 @@ CREATE TABLE IF NOT EXISTS speaker_links (
     PRIMARY KEY (name, kind)
 );
 CREATE INDEX IF NOT EXISTS speaker_links_speaker ON speaker_links(speaker);
-""" + """
 CREATE TABLE IF NOT EXISTS quote_groups (        -- the same utterance across articles (variants.py)
     quote_id INTEGER PRIMARY KEY REFERENCES quotes(id) ON DELETE CASCADE,
     group_id INTEGER NOT NULL,
@@ -271,7 +270,6 @@ class Index:
                 members.setdefault(ref.id, []).append(row)
         return [variants.build_group(number, variants.occurrences_of(rows)) for number, rows in sorted(members.items())]
 
-
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
 
@@ -338,12 +336,19 @@ class Index:
                                                 (speaker,))]
         return sorted(set(linked) | {speaker})
 
-    def _quote_count(self, speaker: str) -> int:
+    def _speaker_filter(self, speaker: str) -> tuple[str, list[str]]:
+        """SQL condition (and its parameters) for the quotes of one index-wide speaker, on quotes q
+        joined to speaker_links l. The IN list lets SQLite use the speaker index instead of
+        reading every quote."""
         names = self._speaker_names(speaker)
+        return (f"q.speaker IN ({','.join('?' * len(names))}) AND COALESCE(l.speaker, q.speaker) = ?",
+                [*names, speaker])
+
+    def _quote_count(self, speaker: str) -> int:
+        condition, params = self._speaker_filter(speaker)
         return self.db.execute(
-            f"SELECT COUNT(*) FROM quotes q LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind"
-            f" WHERE q.speaker IN ({','.join('?' * len(names))}) AND COALESCE(l.speaker, q.speaker) = ?",
-            (*names, speaker)).fetchone()[0]
+            "SELECT COUNT(*) FROM quotes q LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind"
+            f" WHERE {condition}", params).fetchone()[0]
 
     def quotes(self, speaker: str | None = None, article: str | None = None,
                include_unattributed: bool = True, quote_id: int | None = None) -> list[QuoteRow]:
@@ -355,10 +360,9 @@ class Index:
                " LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind WHERE 1=1")
         params: list = []
         if speaker is not None:
-            # The IN list lets SQLite use the speaker index instead of reading every quote.
-            names = self._speaker_names(speaker)
-            sql += f" AND q.speaker IN ({','.join('?' * len(names))}) AND COALESCE(l.speaker, q.speaker) = ?"
-            params.extend([*names, speaker])
+            condition, speaker_params = self._speaker_filter(speaker)
+            sql += f" AND {condition}"
+            params.extend(speaker_params)
         if article is not None:
             sql += " AND q.article_id = ?"
             params.append(article)
@@ -378,7 +382,8 @@ class Index:
 def _distinct_aliases(aliases: set[str], name: str) -> list[str]:
     """Aliases without the name itself and without case variants ("The mayor" / "the mayor")."""
     by_key: dict[str, str] = {}
-    for alias in sorted(aliases, key=lambda a: (a.lower(), a != a.lower())):
+    # The alias itself breaks ties ("President …" before "president …"): a set has no fixed order.
+    for alias in sorted(aliases, key=lambda a: (a.lower(), a != a.lower(), a)):
         if alias.lower() != name.lower():
             by_key.setdefault(alias.lower(), alias)
     return sorted(by_key.values(), key=str.lower)
