@@ -259,3 +259,11 @@ def test_extract_leaves_out_titles_and_nicknames_unless_asked():
     everything = [json.loads(line) for line in run("extract", path, "--all").output.splitlines()]
     assert "Sweet Home Chicago" not in spoken and "hellhole" in spoken
     assert {r["rule"] for r in everything if r["text"] == "Sweet Home Chicago"} == {"title"}
+
+
+def test_aliases_differing_only_in_case_show_one_form_every_time():
+    # Sets have no fixed order from run to run; the sheet must not change with it.
+    from quotes.store import _distinct_aliases
+    for order in (["president Donald Trump", "President Donald Trump", "Trump"],
+                  ["President Donald Trump", "Trump", "president Donald Trump"]):
+        assert _distinct_aliases(set(order), "Donald Trump") == ["President Donald Trump", "Trump"]
