@@ -27,13 +27,27 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def plan(n_articles: int, jobs: int, batch: int = BATCH) -> tuple[int, int]:
+    """(articles per batch, worker processes) for a run: batches no bigger than an even share, so
+    every worker gets work on a small corpus too, and no more workers than batches."""
+    jobs = max(1, jobs)
+    size = max(1, min(batch, -(-n_articles // jobs)))
+    return size, max(1, min(jobs, -(-n_articles // size)))
+
+
+def workers_needed(n_articles: int, jobs: int, batch: int = BATCH) -> int:
+    """How many processes `analyse_all` will use; 1 means it works in this process."""
+    return plan(n_articles, jobs, batch)[1]
+
+
 def analyse_all(articles: list[Article], models: str | None = None, jobs: int = 1,
                 batch: int = BATCH) -> Iterator[tuple[Article, ArticleResult | str]]:
-    """Each article with its result, or with a one-line reason it could not be analysed, in input order."""
-    # Batches no bigger than an even share, so every worker gets work on a small corpus too.
-    size = max(1, min(batch, -(-len(articles) // max(1, jobs))))
+    """Each article with its result, or with a one-line reason it could not be analysed, in input order.
+
+    Raises nlp.ModelsUnavailable where a worker process cannot load the models.
+    """
+    size, jobs = plan(len(articles), jobs, batch)
     chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
-    jobs = max(1, min(jobs, len(chunks)))
     if jobs == 1:
         for chunk in chunks:
             yield from zip(chunk, analyse_chunk(chunk, models))
@@ -48,7 +62,10 @@ def analyse_all(articles: list[Article], models: str | None = None, jobs: int = 
 
 def analyse_chunk(chunk: list[Article], models: str | None = None) -> list[ArticleResult | str]:
     """One batch: a single Stanza call, or one article at a time if the batch fails."""
-    from . import pipeline
+    from . import nlp, pipeline
+    if _worker_error is not None:
+        # Every article would fail the same way: one error for the run, not one per article.
+        raise nlp.ModelsUnavailable(f"a worker process could not load the Stanza models: {_worker_error}")
     try:
         return list(pipeline.analyse_many(chunk, models))
     except Exception:       # noqa: BLE001 - find which article it was, below
@@ -62,7 +79,14 @@ def analyse_chunk(chunk: list[Article], models: str | None = None) -> list[Artic
     return out
 
 
+_worker_error: str | None = None    # why this worker process could not build its pipeline
+
+
 def _start_worker(models: str | None) -> None:
     os.environ.setdefault("QUOTES_TORCH_THREADS", "1")
     from . import nlp
-    nlp.get_pipeline(models)
+    try:
+        nlp.get_pipeline(models)
+    except Exception as error:  # noqa: BLE001 - a raising initializer breaks the pool with no message
+        global _worker_error
+        _worker_error = f"{type(error).__name__}: {error}"

@@ -69,11 +69,14 @@ class _NoBar:
         return False
 
 
-def _load_pipeline(models: str | None) -> None:
-    """Build the Stanza pipeline now, so a missing model is one clear error before any work."""
+def _load_pipeline(models: str | None, jobs: int = 1) -> None:
+    """Build the Stanza pipeline now, so a missing model is one clear error before any work.
+
+    With worker processes only the model files are checked here: each worker builds its own.
+    """
     from . import nlp
     try:
-        nlp.get_pipeline(models)
+        nlp.get_pipeline(models) if jobs == 1 else nlp.check_models(models)
     except nlp.ModelsUnavailable as error:
         _fail(str(error))
 
@@ -111,7 +114,7 @@ def index(paths, db, outlet, models, jobs, from_jsonl, quiet):
     replaces its old quotes in one transaction. Unreadable inputs are reported
     on stderr and skipped, and the exit status is 1 where anything was skipped.
     """
-    from . import batch, results
+    from . import batch, nlp, results
     store = _open_index(db)
     todo, ready, skipped, unchanged = [], [], 0, 0
     items = results.read(list(paths)) if from_jsonl else articles_mod.load(paths, outlet=outlet)
@@ -125,20 +128,25 @@ def index(paths, db, outlet, models, jobs, from_jsonl, quiet):
             ready.append(item)
         else:
             todo.append(item)
-    jobs = jobs or batch.default_jobs()
+    jobs = batch.workers_needed(len(todo), jobs or batch.default_jobs())
     if todo:
-        _load_pipeline(models)      # a missing model is one clear error here, not one per worker
+        _load_pipeline(models, jobs)    # a missing model is one clear error here, not one per worker
     n_quotes = n_indexed = 0
     analysed = ((r.article, r) for r in ready) if from_jsonl else batch.analyse_all(todo, models, jobs)
-    with _progress(ready or todo, quiet, "indexing") as bar:
-        for (article, result), _ in zip(analysed, bar):
-            if isinstance(result, str):
-                _report_skip(Skipped(article.source, result))
-                skipped += 1
-                continue
-            store.save(result)
-            n_indexed += 1
-            n_quotes += len(result.quotes)
+    try:
+        with _progress(ready or todo, quiet, "indexing") as bar:
+            for (article, result), _ in zip(analysed, bar):
+                if isinstance(result, str):
+                    _report_skip(Skipped(article.source, result))
+                    skipped += 1
+                    continue
+                store.save(result)
+                n_indexed += 1
+                n_quotes += len(result.quotes)
+    except nlp.ModelsUnavailable as error:
+        # Articles saved so far stay; the groups are marked stale and recomputed by the next run.
+        store.close()
+        _fail(str(error))
     store.relink_speakers()
     if n_indexed or store.groups_stale():
         store.regroup()

@@ -80,6 +80,22 @@ def _limit_torch_threads() -> None:
     torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)
 
 
+def check_models(models: str | None = None) -> None:
+    """Raise ModelsUnavailable where the bundled model files are missing, without loading them.
+
+    For `--jobs N` the parent process only needs to know the workers will find their models;
+    building a pipeline there as well would cost seconds and some 400 MB for nothing. The
+    official set is built here (once), so that N workers do not all download it.
+    """
+    if resolve_model_set(models) == "official":
+        get_pipeline(models)
+        return
+    _bundled_kwargs(_read_pipeline_config())
+    if not (MODELS_DIR / "resources.json").is_file():
+        raise ModelsUnavailable(f"{MODELS_DIR / 'resources.json'} is missing (Stanza needs it, "
+                                "even empty); reinstall quotes")
+
+
 def processors_used(pipeline: "stanza.Pipeline") -> list[str]:
     """Names of the processors a pipeline loaded, in the order they run."""
     from stanza.pipeline.registry import PIPELINE_NAMES
@@ -133,11 +149,9 @@ class _DropLanguageWarning(logging.Filter):
 
 def _build_bundled() -> "stanza.Pipeline":
     """The pipeline over quotes/models/, built from pipeline.json."""
+    check_models("bundled")
     config = _read_pipeline_config()
     kwargs = _bundled_kwargs(config)
-    if not (MODELS_DIR / "resources.json").is_file():
-        raise ModelsUnavailable(f"{MODELS_DIR / 'resources.json'} is missing (Stanza needs it, "
-                                "even empty); reinstall quotes")
     import stanza
 
     stanza_log = logging.getLogger("stanza")

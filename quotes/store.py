@@ -22,6 +22,8 @@ DEFAULT_DB = "quotes.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a writer waits for another one (regrouping a large index holds the lock for seconds).
 BUSY_SECONDS = 120
+# SQLite builds before 3.32 take at most 999 parameters per statement.
+PARAMETERS = 900
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -254,19 +256,23 @@ class Index:
         sql = "SELECT quote_id, group_id, group_kind, version_kind, articles FROM quote_groups"
         if quote_ids is None:
             batches = [self.db.execute(sql)]
-        else:       # SQLite takes a limited number of parameters per statement
+        else:
             batches = [self.db.execute(f"{sql} WHERE quote_id IN ({','.join('?' * len(part))})", part)
-                       for part in (quote_ids[i:i + 900] for i in range(0, len(quote_ids), 900))]
+                       for part in _parts(quote_ids)]
         return {r[0]: variants.GroupRef(r[1], r[2], r[3], r[4]) for batch in batches for r in batch}
 
     def groups(self, group_ids: list[int] | None = None) -> list[variants.Group]:
         """Whole groups (versions, kinds, diffs), all or those with these ids, in id order."""
+        if group_ids is None:
+            refs, rows = self.group_refs(), self.quotes()
+        else:   # only the members: `quotes diff 5` on a large index must not read every quote
+            ids = [r[0] for part in _parts(list(group_ids)) for r in self.db.execute(
+                f"SELECT quote_id FROM quote_groups WHERE group_id IN ({','.join('?' * len(part))})", part)]
+            refs, rows = self.group_refs(ids), self.quotes(quote_ids=ids)
         members: dict[int, list[QuoteRow]] = {}
-        refs = self.group_refs()
-        wanted = None if group_ids is None else set(group_ids)
-        for row in self.quotes():
+        for row in rows:
             ref = refs.get(row.id)
-            if ref is not None and (wanted is None or ref.id in wanted):
+            if ref is not None:
                 members.setdefault(ref.id, []).append(row)
         return [variants.build_group(number, variants.occurrences_of(rows)) for number, rows in sorted(members.items())]
 
@@ -351,8 +357,12 @@ class Index:
             f" WHERE {condition}", params).fetchone()[0]
 
     def quotes(self, speaker: str | None = None, article: str | None = None,
-               include_unattributed: bool = True, quote_id: int | None = None) -> list[QuoteRow]:
-        """Quotes in article and text order, optionally of one index-wide speaker or one article."""
+               include_unattributed: bool = True, quote_ids: list[int] | None = None) -> list[QuoteRow]:
+        """Quotes in article and text order, optionally of one index-wide speaker, one article or
+        these quote ids."""
+        if quote_ids is not None and len(quote_ids) > PARAMETERS:
+            rows = [r for part in _parts(quote_ids) for r in self.quotes(speaker, article, include_unattributed, part)]
+            return sorted(rows, key=lambda r: (r.article_id, r.start))
         sql = ("SELECT q.id, q.article_id, a.source, a.outlet, a.title, q.start, q.\"end\", q.text, q.paragraph,"
                " COALESCE(l.speaker, q.speaker), q.speaker_kind, q.mention_start, q.mention_end, q.mention_text,"
                " q.mention_kind, q.cue_start, q.cue_end, q.cue_text, q.rule, q.chain, q.repairs,"
@@ -366,17 +376,22 @@ class Index:
         if article is not None:
             sql += " AND q.article_id = ?"
             params.append(article)
-        if quote_id is not None:
-            sql += " AND q.id = ?"
-            params.append(quote_id)
+        if quote_ids is not None:
+            sql += f" AND q.id IN ({','.join('?' * len(quote_ids))})"
+            params.extend(quote_ids)
         if not include_unattributed:
             sql += " AND q.speaker IS NOT NULL"
         sql += " ORDER BY q.article_id, q.start"
         return [_row(r) for r in self.db.execute(sql, params)]
 
     def quote(self, quote_id: int) -> QuoteRow | None:
-        rows = self.quotes(quote_id=quote_id)
+        rows = self.quotes(quote_ids=[quote_id])
         return rows[0] if rows else None
+
+
+def _parts(values: list) -> list[list]:
+    """`values` in slices small enough for one statement's parameters."""
+    return [values[i:i + PARAMETERS] for i in range(0, len(values), PARAMETERS)]
 
 
 def _distinct_aliases(aliases: set[str], name: str) -> list[str]:

@@ -62,6 +62,18 @@ def test_list_table_shows_article_cue_and_paragraph(seeded_db):
     assert "003_b295f3cf550afbc6" in result.output and "unknown (seed 003)" in result.output
 
 
+def test_list_table_wraps_long_quotes_in_their_column_and_keeps_numbers_right_aligned(seeded_db):
+    from quotes.render import QUOTE_WIDTH
+    lines = run("list", "--speaker", "Johnson", "--db", seeded_db).output.splitlines()
+    header, rule = lines[0], lines[1]
+    widths = [len(dashes) for dashes in rule.split("  ")]
+    assert widths[2] <= QUOTE_WIDTH + 2      # the quote column, its marks included
+    assert max(len(line) for line in lines) <= len(rule)
+    ids = [line[:widths[0]] for line in lines[2:] if line[:widths[0]].strip()]
+    assert ids and all(cell.strip().isdigit() and cell == cell.strip().rjust(widths[0]) for cell in ids)
+    assert header.startswith(" " * (widths[0] - 2) + "id")
+
+
 def test_speakers_lists_the_seed_speakers_with_aliases(seeded_db):
     result = run("speakers", "--db", seeded_db, "--format", "json")
     entries = {e["speaker"]: e for e in json.loads(result.output)}

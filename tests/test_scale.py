@@ -89,3 +89,32 @@ def test_dask_job_on_a_local_cluster_gives_the_same_index(one_process, tmp_path)
     db = tmp_path / "dask.db"
     index("--from-jsonl", tmp_path / "out", "--db", db)
     assert contents(db) == contents(one_process)
+
+
+def test_with_worker_processes_the_parent_loads_no_stanza_pipeline(one_process, tmp_path, monkeypatch):
+    # Each worker builds its own pipeline; one more in the parent would cost seconds and ~400 MB.
+    from quotes import nlp
+    monkeypatch.setattr(nlp, "get_pipeline", lambda *a, **k: pytest.fail("the parent built a pipeline"))
+    db = tmp_path / "two.db"
+    index(SEEDS, FIXTURES / "quotes", "--db", db, "--jobs", 2)
+    assert contents(db) == contents(one_process)
+
+
+def test_a_worker_that_cannot_load_the_models_is_one_error_for_the_run():
+    from quotes import nlp
+    from quotes.articles import build_article
+    from quotes.batch import analyse_all
+    articles = [build_article(f"“Number {i},” Ann Lee said.", id=f"a{i}", source=f"a{i}") for i in range(4)]
+    # An unknown model set passes nothing to check in the parent and fails inside each worker.
+    with pytest.raises(nlp.ModelsUnavailable, match="a worker process could not load the Stanza models: "
+                                                     "ValueError: unknown model set 'missing'"):
+        list(analyse_all(articles, models="missing", jobs=2, batch=1))
+
+
+def test_index_with_jobs_checks_the_model_files_before_starting_workers(tmp_path, monkeypatch):
+    from quotes import nlp
+    monkeypatch.setattr(nlp, "MODELS_DIR", tmp_path / "no-models")
+    result = CliRunner().invoke(main, ["index", str(SEEDS), "--db", str(tmp_path / "q.db"), "--jobs", "2"])
+    assert result.exit_code == 1
+    assert result.output.count("\n") == 1 and "bundled tokenize model file" in result.output
+    assert "is missing" in result.output

@@ -189,3 +189,12 @@ def test_diff_shows_each_version_with_where_it_was_printed(seeded_db):
         assert o["article"] in result.output and f"{o['start']}-{o['end']}" in result.output
     missing = CliRunner().invoke(main, ["diff", "999", "--db", str(seeded_db)])
     assert missing.exit_code != 0 and "no group 999" in missing.output
+
+
+def test_one_group_read_by_id_is_the_same_as_in_the_whole_list(seeded_db):
+    from quotes.store import Index
+    with Index(seeded_db) as store:
+        every = store.groups()
+        assert every
+        for group in every:
+            assert store.groups([group.id]) == [group]
