@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 QUOTES = [sys.executable, "-m", "quotes"]
 sys.path.insert(0, str(REPO))
 from quotes.batch import BATCH  # noqa: E402 - the batch size quotes sends to Stanza
+from quotes.store import Index  # noqa: E402
 
 
 def timed(command: list[str], env: dict | None = None) -> tuple[float, float, str]:
@@ -206,7 +207,6 @@ def main(argv: list[str] | None = None) -> int:
         startup = min(timed([*QUOTES, "--version"])[0] for _ in range(3))
         median_count, median = subprocess.run([sys.executable, "-c", MEDIAN_SPEAKER.format(repo=str(REPO), db=str(big))],
                                               capture_output=True, text=True, check=True).stdout.strip().split(" ", 1)
-        from quotes.store import Index
         with Index(big) as store:     # `list --speaker NAME` prints every speaker the name matches
             matched = store.match_speakers(top)
             top_rows = sum(len(store.quotes(speaker=name)) for name in matched)

@@ -89,11 +89,8 @@ def check_models(models: str | None = None) -> None:
     """
     if resolve_model_set(models) == "official":
         get_pipeline(models)
-        return
-    _bundled_kwargs(_read_pipeline_config())
-    if not (MODELS_DIR / "resources.json").is_file():
-        raise ModelsUnavailable(f"{MODELS_DIR / 'resources.json'} is missing (Stanza needs it, "
-                                "even empty); reinstall quotes")
+    else:
+        _bundled_setup()
 
 
 def processors_used(pipeline: "stanza.Pipeline") -> list[str]:
@@ -113,6 +110,16 @@ def _read_pipeline_config() -> dict:
     if not config.get("processors"):
         raise ModelsUnavailable(f"{PIPELINE_CONFIG} lists no processors")
     return config
+
+
+def _bundled_setup() -> tuple[dict, dict[str, str]]:
+    """pipeline.json and the Pipeline keyword arguments it gives, every file they name checked."""
+    config = _read_pipeline_config()
+    kwargs = _bundled_kwargs(config)
+    if not (MODELS_DIR / "resources.json").is_file():
+        raise ModelsUnavailable(f"{MODELS_DIR / 'resources.json'} is missing (Stanza needs it, "
+                                "even empty); reinstall quotes")
+    return config, kwargs
 
 
 def _bundled_kwargs(config: dict) -> dict[str, str]:
@@ -149,9 +156,7 @@ class _DropLanguageWarning(logging.Filter):
 
 def _build_bundled() -> "stanza.Pipeline":
     """The pipeline over quotes/models/, built from pipeline.json."""
-    check_models("bundled")
-    config = _read_pipeline_config()
-    kwargs = _bundled_kwargs(config)
+    config, kwargs = _bundled_setup()
     import stanza
 
     stanza_log = logging.getLogger("stanza")
