@@ -11,10 +11,14 @@ The Python API is the command line's twin:
 
 Stanza and torch load on first use, not on `import quotes`.
 """
-from .records import Article, Attribution, Quote, QuoteSpan, Skipped, Span, Speaker
+__version__ = "0.1.0"
 
-__all__ = ["extract", "Index", "load_articles", "Article", "Attribution", "Quote", "QuoteSpan", "Skipped",
-           "Span", "Speaker"]
+from .records import Analyser, Article, Attribution, Quote, QuoteSpan, Skipped, Span, Speaker  # noqa: E402
+from .indexing import IndexInterrupted, IndexReport, Progress  # noqa: E402
+from .store import Index, NoIndex, QuoteRow, StoreError  # noqa: E402
+
+__all__ = ["extract", "Index", "IndexInterrupted", "IndexReport", "NoIndex", "Progress", "QuoteRow", "StoreError",
+           "load_articles", "Analyser", "Article", "Attribution", "Quote", "QuoteSpan", "Skipped", "Span", "Speaker"]
 
 
 def extract(text: str, models: str | None = None) -> list[Quote]:
@@ -27,9 +31,3 @@ def load_articles(paths, outlet: str | None = None):
     """Articles (and Skipped inputs) from files and folders. See quotes.articles.load."""
     from .articles import load
     return load(paths, outlet=outlet)
-
-
-def Index(path=None):  # noqa: N802 - reads like the class it returns
-    """The SQLite index at path (default $QUOTES_DB or ./quotes.db). See quotes.store.Index."""
-    from .store import Index as StoreIndex
-    return StoreIndex(path)

@@ -11,12 +11,18 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+import signal
+from collections import deque
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from .records import Article, ArticleResult
 
 BATCH = 32    # articles per Stanza call: larger batches parse faster (dev: 8 → 23–26 s, 32 → 23 s, 84 → 19 s)
+# A worker process costs some 3 s before its first article (start Python, import torch and
+# Stanza, load the models), and the parent saves and attributes meanwhile: workers pay only
+# where each gets at least this much text to parse (about CHARS_PER_WORKER / 17,000 s of Stanza).
+CHARS_PER_WORKER = 150_000
 
 
 def default_jobs() -> int:
@@ -27,37 +33,92 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def plan(n_articles: int, jobs: int, batch: int = BATCH) -> tuple[int, int]:
+def workers_for(articles: list[Article], jobs: int | None = None, batch: int | None = None) -> int:
+    """Worker processes for these articles: 0 means analyse in this process.
+
+    jobs=None: as many as the work pays for, up to the cores; jobs=N: N (one means no workers),
+    never more than there are batches.
+    """
+    if jobs is None:
+        total = sum(len(a.text) for a in articles)
+        jobs = min(default_jobs(), total // CHARS_PER_WORKER)
+    workers = plan(len(articles), jobs, batch)[1] if articles else 0
+    return workers if workers > 1 else 0
+
+
+def plan(n_articles: int, jobs: int, batch: int | None = None) -> tuple[int, int]:
     """(articles per batch, worker processes) for a run: batches no bigger than an even share, so
     every worker gets work on a small corpus too, and no more workers than batches."""
     jobs = max(1, jobs)
-    size = max(1, min(batch, -(-n_articles // jobs)))
+    size = max(1, min(batch or BATCH, -(-n_articles // jobs)))
     return size, max(1, min(jobs, -(-n_articles // size)))
 
 
-def workers_needed(n_articles: int, jobs: int, batch: int = BATCH) -> int:
-    """How many processes `analyse_all` will use; 1 means it works in this process."""
-    return plan(n_articles, jobs, batch)[1]
-
-
-def analyse_all(articles: list[Article], models: str | None = None, jobs: int = 1,
-                batch: int = BATCH) -> Iterator[tuple[Article, ArticleResult | str]]:
+def analyse_all(articles: list[Article], models: str | None = None, jobs: int = 1, batch: int | None = None,
+                keep: Callable[[Article], bool] | None = None
+                ) -> Iterator[tuple[Article, ArticleResult | str | None]]:
     """Each article with its result, or with a one-line reason it could not be analysed, in input order.
 
-    Raises nlp.ModelsUnavailable where a worker process cannot load the models.
+    keep(article), where given, is asked just before the article's batch starts; an article it
+    turns down is yielded with None, not analysed (another run may have saved it meanwhile).
+    Raises nlp.ModelsUnavailable where a worker process cannot load the models. Closing the
+    iterator early (or Ctrl-C) stops the worker processes at once.
     """
     size, jobs = plan(len(articles), jobs, batch)
     chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
+
+    def kept(chunk: list[Article]) -> tuple[list[Article], list[Article]]:
+        wanted = [a for a in chunk if keep is None or keep(a)]
+        return chunk, wanted
+
     if jobs == 1:
         for chunk in chunks:
-            yield from zip(chunk, analyse_chunk(chunk, models))
+            chunk, wanted = kept(chunk)
+            yield from _in_order(chunk, wanted, analyse_chunk(wanted, models) if wanted else [])
         return
     # 'spawn': a forked child would inherit torch's thread pools in an unknown state.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                             initargs=(models,)) as pool:
-        for chunk, results in zip(chunks, pool.map(analyse_chunk, chunks, [models] * len(chunks))):
-            yield from zip(chunk, results)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(models,))
+    try:
+        # A few batches in flight, not all: `keep` must be asked when a batch starts, not up front.
+        pending: deque = deque()
+        queue = iter(chunks)
+        for _ in range(jobs + 1):
+            _submit(pool, queue, pending, kept, models)
+        while pending:
+            chunk, wanted, future = pending.popleft()
+            results = future.result() if future is not None else []
+            _submit(pool, queue, pending, kept, models)
+            yield from _in_order(chunk, wanted, results)
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _submit(pool, queue, pending: deque, kept, models) -> None:
+    chunk = next(queue, None)
+    if chunk is not None:
+        chunk, wanted = kept(chunk)
+        pending.append((chunk, wanted, pool.submit(analyse_chunk, wanted, models) if wanted else None))
+
+
+def _in_order(chunk: list[Article], wanted: list[Article], results) -> Iterator[tuple[Article, object]]:
+    """The chunk's articles with their results; None for those not analysed."""
+    by_article = dict(zip(map(id, wanted), results))
+    for article in chunk:
+        yield article, by_article.get(id(article))
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the workers now: a busy one would otherwise finish its batch (tens of seconds) first."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    terminate = getattr(pool, "terminate_workers", None)      # Python 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
 
 
 def analyse_chunk(chunk: list[Article], models: str | None = None) -> list[ArticleResult | str]:
@@ -68,6 +129,8 @@ def analyse_chunk(chunk: list[Article], models: str | None = None) -> list[Artic
         raise nlp.ModelsUnavailable(f"a worker process could not load the Stanza models: {_worker_error}")
     try:
         return list(pipeline.analyse_many(chunk, models))
+    except nlp.ModelsUnavailable:
+        raise
     except Exception:       # noqa: BLE001 - find which article it was, below
         pass
     out: list[ArticleResult | str] = []
@@ -83,6 +146,9 @@ _worker_error: str | None = None    # why this worker process could not build it
 
 
 def _start_worker(models: str | None) -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent stops the workers,
+    # which must not each print a traceback of their own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ.setdefault("QUOTES_TORCH_THREADS", "1")
     from . import nlp
     try:

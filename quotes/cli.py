@@ -1,27 +1,31 @@
 """The `quotes` command line: a thin shell over the library.
 
-Each command parses its options, calls articles / pipeline / store, and hands
-the result to a renderer. Errors a user can fix are one line on stderr.
+Each command parses its options, calls the library (store.Index, batch, pipeline),
+and hands the result to a renderer. Errors a user can fix are one line on stderr.
 """
 from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from . import articles as articles_mod
 from . import render, sheet, variants
+from .indexing import IndexInterrupted, Progress
 from .records import Skipped
+from .store import Index, NotFound, StoreError
 
 MODELS_HELP = ("Stanza models: 'bundled' (shipped with quotes, no network) or 'official' (Stanza's English "
                "models, downloaded once into Stanza's cache). Default: $QUOTES_MODELS or bundled.")
-EXIT_SKIPPED = 1    # some inputs could not be read; everything else was processed
+EXIT_SKIPPED = 1        # some inputs could not be read; everything else was processed
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a process ended by SIGINT
 
 
 def _db_option(f):
     return click.option("--db", "db", metavar="PATH", envvar="QUOTES_DB", default="quotes.db", show_default=True,
-                        help="The index file (also $QUOTES_DB). Created on first use.")(f)
+                        help="The index file (also $QUOTES_DB). `quotes index` creates it.")(f)
 
 
 def _models_option(f):
@@ -39,46 +43,55 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
-def _open_index(db: str):
-    from .store import Index, StoreError
+def _open_index(db: str, create: bool = False) -> Index:
+    """The index at db; reading a missing one is an error, not a new empty index."""
     try:
-        return Index(db)
+        return Index(db, create=create)
     except StoreError as error:
         _fail(str(error))
+
+
+def _open_for_reading(db: str) -> Index:
+    """The index, with a warning where an interrupted run left its links and groups out of date."""
+    store = _open_index(db)
+    if store.groups_stale():
+        click.echo(f"quotes: warning: speaker links and quote groups in {db} are out of date (an index run was "
+                   f"interrupted); run `quotes index --db {db}` to update them", err=True)
+    return store
 
 
 def _report_skip(skipped: Skipped) -> None:
     click.echo(f"quotes: skipped {skipped}", err=True)
 
 
-def _progress(items: list, quiet: bool, label: str):
-    """A progress bar on stderr, only for a person watching a terminal."""
-    show = not quiet and sys.stderr.isatty()
-    return click.progressbar(items, label=label, file=sys.stderr, show_pos=True,
-                             item_show_func=lambda a: a.id[:30] if a else None) if show else _NoBar(items)
+class _TerminalProgress(Progress):
+    """A run's progress on stderr: skipped inputs always; notes and a bar unless quiet."""
 
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.bar = None
 
-class _NoBar:
-    def __init__(self, items):
-        self.items = items
+    def message(self, text: str) -> None:
+        if not self.quiet:
+            click.echo(f"quotes: {text}", err=True)
 
-    def __enter__(self):
-        return iter(self.items)
+    def skipped(self, item: Skipped) -> None:
+        _report_skip(item)
 
-    def __exit__(self, *exc):
-        return False
+    def start(self, total: int) -> None:
+        if total and not self.quiet and sys.stderr.isatty():    # a bar only for a person watching
+            self.bar = click.progressbar(length=total, label="indexing", file=sys.stderr, show_pos=True,
+                                         item_show_func=lambda a: a.id[:30] if a else None)
+            self.bar.__enter__()
 
+    def advance(self, article) -> None:
+        if self.bar is not None:
+            self.bar.update(1, article)
 
-def _load_pipeline(models: str | None, jobs: int = 1) -> None:
-    """Build the Stanza pipeline now, so a missing model is one clear error before any work.
-
-    With worker processes only the model files are checked here: each worker builds its own.
-    """
-    from . import nlp
-    try:
-        nlp.get_pipeline(models) if jobs == 1 else nlp.check_models(models)
-    except nlp.ModelsUnavailable as error:
-        _fail(str(error))
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,65 +109,57 @@ def main():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, metavar="[PATH]...")
 @_db_option
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one in a header or JSONL field.")
 @_models_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Worker processes parsing articles (default: the number of cores). The index is the same "
-                   "whatever N.")
+              help="Worker processes parsing articles (default: as many as the work pays for, up to the number "
+                   "of cores). The index is the same whatever N.")
+@click.option("--reanalyse", is_flag=True, help="Analyse every article in the index again, whatever analysed it.")
 @click.option("--from-jsonl", "from_jsonl", is_flag=True,
               help="PATHs hold analysed articles (python -m quotes.distributed output): load them, no parsing.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summary line.")
-def index(paths, db, outlet, models, jobs, from_jsonl, quiet):
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, notes or summary (skipped inputs still show).")
+def index(paths, db, outlet, models, jobs, reanalyse, from_jsonl, quiet):
     """Parse articles and add their quotes to the index.
 
     PATH is a .txt, .md or .jsonl file, or a folder (read recursively). An article
-    already indexed with the same content is not parsed again; a changed one
-    replaces its old quotes in one transaction. Unreadable inputs are reported
-    on stderr and skipped, and the exit status is 1 where anything was skipped.
+    already indexed with the same content by this quotes is not parsed again; a
+    changed one replaces its old quotes in one transaction. Articles that another
+    quotes analysed (other rules, models or lexicon) are analysed again from the
+    text the index keeps, so an index never mixes old and new attributions; with
+    no PATH, that is all a run does. Unreadable inputs are named on stderr and
+    skipped, and the exit status is then 1. Ctrl-C keeps every article saved so
+    far: run the same command again to resume.
+
+    \b
+    Examples:
+      quotes index seeds/                  index the seed articles into ./quotes.db
+      quotes index feeds/ --db news.db     into another index file
+      quotes index --reanalyse             analyse the whole index again
     """
-    from . import batch, nlp, results
-    store = _open_index(db)
-    todo, ready, skipped, unchanged = [], [], 0, 0
-    items = results.read(list(paths)) if from_jsonl else articles_mod.load(paths, outlet=outlet)
-    for item in items:
-        if isinstance(item, Skipped):
-            _report_skip(item)
-            skipped += 1
-        elif store.is_current(item.article if from_jsonl else item):
-            unchanged += 1
-        elif from_jsonl:
-            ready.append(item)
-        else:
-            todo.append(item)
-    jobs = batch.workers_needed(len(todo), jobs or batch.default_jobs())
-    if todo:
-        _load_pipeline(models, jobs)    # a missing model is one clear error here, not one per worker
-    n_quotes = n_indexed = 0
-    analysed = ((r.article, r) for r in ready) if from_jsonl else batch.analyse_all(todo, models, jobs)
+    from .nlp import ModelsUnavailable
+    if from_jsonl and (reanalyse or not paths):
+        raise click.UsageError("--from-jsonl needs the PATHs of results files, and takes no --reanalyse")
+    if not paths and not Path(db).exists():
+        raise click.UsageError(f"no index at {db} yet: give the PATHs of the articles to index")
+    store = _open_index(db, create=True)
+    progress = _TerminalProgress(quiet)
     try:
-        with _progress(ready or todo, quiet, "indexing") as bar:
-            for (article, result), _ in zip(analysed, bar):
-                if isinstance(result, str):
-                    _report_skip(Skipped(article.source, result))
-                    skipped += 1
-                    continue
-                store.save(result)
-                n_indexed += 1
-                n_quotes += len(result.quotes)
-    except nlp.ModelsUnavailable as error:
-        # Articles saved so far stay; the groups are marked stale and recomputed by the next run.
+        report = store.load_results(paths, progress=progress) if from_jsonl else store.add(
+            paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress)
+    except ModelsUnavailable as error:
+        _fail(str(error))     # what was saved stays; the next run links and groups it
+    except IndexInterrupted as stop:
+        saved = stop.report.saved
+        click.echo(f"quotes: interrupted: {saved} article{'s' * (saved != 1)} ({stop.report.quotes} quotes) saved "
+                   f"to {db}; run the same command again to resume", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
         store.close()
-        _fail(str(error))
-    store.relink_speakers()
-    if n_indexed or store.groups_stale():
-        store.regroup()
-    store.close()
     if not quiet:
-        click.echo(f"indexed {n_indexed} article{'s' * (n_indexed != 1)} ({n_quotes} quotes), "
-                   f"{unchanged} unchanged, {skipped} skipped → {db}", err=True)
-    sys.exit(EXIT_SKIPPED if skipped else 0)
+        click.echo(f"{report.summary()} → {db}", err=True)
+    sys.exit(EXIT_SKIPPED if report.skipped else 0)
 
 
 @main.command(name="list")
@@ -172,32 +177,26 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
     identical' where the words are the same.
     --format html writes a self-contained page, one section per speaker, with every
     outlet's version of each quote and the word-level differences.
+
+    \b
+    Examples:
+      quotes list --speaker Johnson                 one speaker's citation sheet
+      quotes list --speaker Johnson --format html > johnson.html
+      quotes list --article 003_b295f3cf550afbc6 --explain
     """
-    store = _open_index(db)
-    headings = False
-    title = "Citation sheet"
-    if speaker:
-        names = store.match_speakers(speaker)
-        if not names:
-            _fail(f"no speaker matches '{speaker}' (see: quotes speakers --db {db})")
-        rows = sorted((r for name in names for r in store.quotes(speaker=name)), key=lambda r: (r.article_id, r.start))
-        headings = len(names) > 1
-        title = f"Citation sheet: {', '.join(names)}"
-    else:
-        rows = store.quotes(include_unattributed=not attributed_only)
-    refs = store.group_refs([r.id for r in rows])
-    if article:
-        if article not in store.article_ids():
-            _fail(f"no article '{article}' in {db}")
-        rows = [r for r in rows if r.article_id == article]
-    if headings:
-        rows.sort(key=lambda r: (r.speaker, r.article_id, r.start))
+    store = _open_for_reading(db)
+    try:
+        found = store.select(speaker, article, attributed_only)
+    except NotFound as error:
+        _fail(str(error))
+    refs = store.group_refs([r.id for r in found.rows])
     if fmt == "html":
-        wanted = {refs[r.id].id for r in rows if r.id in refs}
-        groups = {o.key: g for g in store.groups(sorted(wanted)) for o in g.occurrences}
-        click.echo(sheet.citation_sheet(rows, groups, store.quotes(), title), nl=False)
-        return
-    click.echo(render.quotes(rows, fmt, refs, explain=explain, headings=headings))
+        wanted = sorted({refs[r.id].id for r in found.rows if r.id in refs})
+        groups = {o.key: g for g in store.groups(wanted) for o in g.occurrences}
+        title = f"Citation sheet: {', '.join(found.speakers)}" if found.speakers else "Citation sheet"
+        click.echo(sheet.citation_sheet(found.rows, groups, store.quotes(), title), nl=False)
+    else:
+        click.echo(render.quotes(found.rows, fmt, refs, explain=explain, headings=len(found.speakers) > 1))
 
 
 @main.command(name="variants")
@@ -212,16 +211,16 @@ def variants_(speaker, kind, fmt, db):
     outlets' versions: identical, punctuation, spelling (US/UK, hyphens), excerpt (one
     prints part of the other) or wording. The reference version is the fullest printing.
     `quotes diff GROUP` shows the word-level differences.
+
+    \b
+    Example:
+      quotes variants --kind wording --format markdown
     """
-    store = _open_index(db)
-    groups = store.groups()
-    if speaker:
-        names = store.match_speakers(speaker)
-        if not names:
-            _fail(f"no speaker matches '{speaker}' (see: quotes speakers --db {db})")
-        groups = [g for g in groups if g.speaker in names]
-    if kind:
-        groups = [g for g in groups if g.kind == kind]
+    store = _open_for_reading(db)
+    try:
+        groups = store.variant_groups(speaker, kind)
+    except NotFound as error:
+        _fail(str(error))
     if fmt == "html":
         click.echo(sheet.variants_page(groups, store.quotes()), nl=False)
     elif not groups and fmt != "json":
@@ -241,30 +240,39 @@ def diff(group_id, fmt, db):
     In a terminal, deletions are red [-struck-] and insertions green {+underlined+};
     spelling and punctuation changes show both forms in yellow. --format markdown
     marks ~~deletions~~ and **insertions**; --format html writes <del> and <ins>.
+
+    \b
+    Example:
+      quotes diff 5 --format markdown
     """
-    store = _open_index(db)
-    found = next(iter(store.groups([group_id])), None)
-    if found is None:
-        count = len({ref.id for ref in store.group_refs().values()})
-        _fail(f"no group {group_id} in {db}: there are {count} (see: quotes variants --db {db})")
+    store = _open_for_reading(db)
+    try:
+        found = store.group(group_id)
+    except NotFound as error:
+        _fail(str(error))
     if fmt == "html":
-        click.echo(sheet.diff_page(found, store.quotes()), nl=False)
+        click.echo(sheet.diff_page(found, store.quotes(quote_ids=[o.key for o in found.occurrences])), nl=False)
     else:
         click.echo(render.group_diff(found, fmt))
 
 
 @main.command()
 @click.argument("quote_id", type=int, metavar="ID")
-@click.option("--explain", is_flag=True, help="Also show how the attribution was made.")
+@click.option("--explain", is_flag=True, help="Also show how the attribution was made, and by which quotes.")
 @_db_option
 def show(quote_id, explain, db):
-    """One quote (by the id `quotes list` prints) in its context."""
+    """One quote (by the id `quotes list` prints) in its context.
+
+    \b
+    Example:
+      quotes show 14 --explain
+    """
     store = _open_index(db)
     row = store.quote(quote_id)
     if row is None:
         _fail(f"no quote {quote_id} in {db}")
-    text = store.article_text(row.article_id)
-    out = render.explain(row, text)
+    analyser = store.analysers().get(row.article.analyser) if row.article.analyser else None
+    out = render.explain(row, store.article_text(row.article.id), analyser)
     if not explain:
         out = "\n".join(line for line in out.splitlines() if not line.startswith("  "))
     click.echo(out)
@@ -274,9 +282,13 @@ def show(quote_id, explain, db):
 @_format_option(render.FORMATS)
 @_db_option
 def speakers(fmt, db):
-    """Everyone quoted in the index: kind, aliases, number of quotes and articles."""
-    store = _open_index(db)
-    click.echo(render.speakers(store.speakers(), fmt))
+    """Everyone quoted in the index: kind, aliases, number of quotes and articles.
+
+    \b
+    Example:
+      quotes speakers --format csv > speakers.csv
+    """
+    click.echo(render.speakers(_open_for_reading(db).speakers(), fmt))
 
 
 @main.command()
@@ -290,35 +302,39 @@ def extract(paths, fmt, outlet, include_all, models):
     """Quotes and speakers straight from files, without an index.
 
     JSON Lines (the default) prints one object per quote: article (the path as
-    given), start, end, text, speaker, speaker_mention and cue, the offsets being
-    Python character offsets into the article text.
+    given), start, end, text, speaker, speaker_mention, cue, rule and the rest of
+    the quote's fields, the offsets being Python character offsets into the
+    article text.
+
+    \b
+    Example:
+      quotes extract story.txt --format table
     """
-    from . import pipeline
-    skipped = 0
-    records = []
-    loaded = []
+    from . import batch, nlp, pipeline
+    loaded, skipped = [], 0
     for item in articles_mod.load(paths, outlet=outlet):
         if isinstance(item, Skipped):
             _report_skip(item)
             skipped += 1
         else:
             loaded.append(item)
-    if loaded:
-        _load_pipeline(models)
-    for article in loaded:
-        try:
-            result = pipeline.analyse(article, models)
-        except Exception as error:
-            _report_skip(Skipped(article.source, f"could not be analysed: {type(error).__name__}: {error}"))
-            skipped += 1
-            continue
-        kept = [q for q in result.quotes if include_all or pipeline.is_speech(q)]
-        found = list(render.extract_records(article.source, kept))
-        if fmt == "jsonl":
-            for record in found:
-                click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            records.extend(found)
+    records = []
+    try:
+        if loaded:
+            nlp.get_pipeline(models)    # a missing model is one error here, not one per article
+        for article, result in batch.analyse_all(loaded, models):
+            if isinstance(result, str):
+                _report_skip(Skipped(article.source, result))
+                skipped += 1
+                continue
+            kept = [q for q in result.quotes if include_all or pipeline.is_speech(q)]
+            for record in render.extract_records(article.source, kept):
+                if fmt == "jsonl":
+                    click.echo(json.dumps(record, ensure_ascii=False))
+                else:
+                    records.append(record)
+    except nlp.ModelsUnavailable as error:
+        _fail(str(error))
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif fmt != "jsonl":

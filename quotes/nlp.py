@@ -17,6 +17,8 @@ import json
 import logging
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,23 +63,33 @@ def get_pipeline(models: str | None = None) -> "stanza.Pipeline":
     name = resolve_model_set(models)
     with _lock:  # two threads must not both spend seconds building the same pipeline
         if name not in _pipelines:
-            _limit_torch_threads()
-            _pipelines[name] = _build_bundled() if name == "bundled" else _build_official()
+            with torch_threads():
+                _pipelines[name] = _build_bundled() if name == "bundled" else _build_official()
         return _pipelines[name]
 
 
-def _limit_torch_threads() -> None:
-    """One torch thread unless $QUOTES_TORCH_THREADS says more.
+@contextmanager
+def torch_threads() -> Iterator[None]:
+    """Run torch on one thread (or $QUOTES_TORCH_THREADS) here, and give the caller back its own setting.
 
     The bundled models are small: on a 2-core machine with anything else running,
     torch's default of one thread per core made the tokenizer's LSTM 300 times
     slower (36 s instead of 0.12 s for one article, measured); parallel indexing
-    uses worker processes instead.
+    uses worker processes instead. torch's thread count is process-wide, so a
+    library call that left it changed would slow its caller's own torch work.
     """
     import torch
 
-    threads = os.environ.get("QUOTES_TORCH_THREADS", "1")
-    torch.set_num_threads(max(1, int(threads)) if threads.isdigit() else 1)
+    wanted = os.environ.get("QUOTES_TORCH_THREADS", "1")
+    wanted = max(1, int(wanted)) if wanted.isdigit() else 1
+    before = torch.get_num_threads()
+    if wanted != before:
+        torch.set_num_threads(wanted)
+    try:
+        yield
+    finally:
+        if wanted != before:
+            torch.set_num_threads(before)
 
 
 def check_models(models: str | None = None) -> None:
@@ -171,7 +183,7 @@ def _build_bundled() -> "stanza.Pipeline":
         stanza_log.removeFilter(quiet)
 
 
-def _official_cache() -> Path:
+def official_cache() -> Path:
     """Where Stanza keeps its downloaded models ($STANZA_RESOURCES_DIR or its default)."""
     from stanza.resources.common import DEFAULT_MODEL_DIR
 
@@ -188,7 +200,7 @@ def _build_official() -> "stanza.Pipeline":
     from stanza.pipeline.core import DownloadMethod
     from stanza.resources.common import DEFAULT_RESOURCES_URL
 
-    cache = _official_cache()
+    cache = official_cache()
 
     def build(method):
         return stanza.Pipeline(OFFICIAL_LANG, dir=str(cache), processors=OFFICIAL_PROCESSORS,
@@ -256,7 +268,9 @@ def parse(text: str, models: str | None = None) -> "Document":
     if not text.strip():
         # Stanza would have nothing to tokenise; an empty Document is the answer.
         return _empty_document(text)
-    return get_pipeline(models)(text)
+    pipeline = get_pipeline(models)
+    with torch_threads():
+        return pipeline(text)
 
 
 def parse_many(texts: list[str], models: str | None = None) -> list["Document"]:
@@ -271,7 +285,9 @@ def parse_many(texts: list[str], models: str | None = None) -> list["Document"]:
     results: list[Document | None] = [None] * len(texts)
     todo = [i for i, text in enumerate(texts) if text.strip()]
     if todo:
-        docs = get_pipeline(models).bulk_process([Document([], text=texts[i]) for i in todo])
+        pipeline = get_pipeline(models)
+        with torch_threads():
+            docs = pipeline.bulk_process([Document([], text=texts[i]) for i in todo])
         for i, doc in zip(todo, docs):
             results[i] = doc
     return [doc if doc is not None else _empty_document(texts[i]) for i, doc in enumerate(results)]

@@ -6,9 +6,10 @@ for an Article. The CLI and the index call these and nothing deeper.
 from __future__ import annotations
 
 from . import attribution, marks, nlp
+from .analyser import current as current_analyser
 from .articles import build_article
 from .document import ParsedArticle, from_stanza
-from .records import Article, ArticleResult, Quote, Speaker
+from .records import Analyser, Article, ArticleResult, Quote, Speaker
 from .speakers import Entities
 
 
@@ -19,15 +20,15 @@ def parse(text: str, models: str | None = None) -> ParsedArticle:
     return from_stanza(text, nlp.parse(text, models), processors)
 
 
-def analyse_parsed(article: Article, doc: ParsedArticle) -> ArticleResult:
-    """Detection and attribution on an already parsed article."""
+def analyse_parsed(article: Article, doc: ParsedArticle, analyser: Analyser | None = None) -> ArticleResult:
+    """Detection and attribution on an already parsed article (`analyser`: what parsed it)."""
     spans = marks.find(article.text)
     quotes, entities = attribution.attribute(doc, spans, article.id)
-    return ArticleResult(article, quotes, _speakers(quotes, entities), doc.processors)
+    return ArticleResult(article, quotes, _speakers(quotes, entities), doc.processors, analyser)
 
 
 def analyse(article: Article, models: str | None = None) -> ArticleResult:
-    return analyse_parsed(article, parse(article.text, models))
+    return analyse_parsed(article, parse(article.text, models), current_analyser(models))
 
 
 def analyse_many(articles: list[Article], models: str | None = None) -> list[ArticleResult]:
@@ -37,7 +38,8 @@ def analyse_many(articles: list[Article], models: str | None = None) -> list[Art
     pipeline = nlp.get_pipeline(models)
     processors = tuple(nlp.processors_used(pipeline))
     docs = nlp.parse_many([a.text for a in articles], models)
-    return [analyse_parsed(a, from_stanza(a.text, d, processors)) for a, d in zip(articles, docs)]
+    analyser = current_analyser(models)
+    return [analyse_parsed(a, from_stanza(a.text, d, processors), analyser) for a, d in zip(articles, docs)]
 
 
 def extract(text: str, models: str | None = None, article_id: str = "text") -> list[Quote]:

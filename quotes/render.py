@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from tabulate import tabulate
 
 from . import variants
+from .records import Analyser, Quote, quote_dict
 from .store import QuoteRow
 from .variants import Group, GroupRef
 
@@ -73,15 +74,12 @@ def variant_dict(found: GroupRef | None) -> dict | None:
             "varies": found.varies}
 
 
-def quote_dict(row: QuoteRow, variant: GroupRef | None = None, explain: bool = False) -> dict:
-    """A quote as JSON: the citation with offsets into its article."""
-    out = {
-        "id": row.id, "speaker": row.speaker, "speaker_kind": row.speaker_kind, "text": row.text,
-        "article": row.article_id, "source": row.source, "outlet": row.outlet,
-        "start": row.start, "end": row.end, "paragraph": row.paragraph + 1,
-        "cue": row.cue, "speaker_mention": row.mention, "rule": row.rule,
-        "variant": variant_dict(variant),
-    }
+def row_dict(row: QuoteRow, variant: GroupRef | None = None, explain: bool = False) -> dict:
+    """An indexed quote as JSON: the quote (records.quote_dict) under its index-wide speaker, with its
+    id, article and group."""
+    out = {"id": row.id, "speaker": None, "article": row.article.id, "source": row.article.source,
+           "outlet": row.article.outlet, **quote_dict(row.quote), "variant": variant_dict(variant)}
+    out["speaker"] = row.speaker    # the index-wide name, in place of the article's own
     if explain:
         out["explain"] = explain_lines(row)
     return out
@@ -91,16 +89,16 @@ def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain:
            headings: bool = False) -> str:
     """The citation sheet. headings: one section per speaker (an ambiguous --speaker)."""
     if fmt == "json":
-        return json.dumps([quote_dict(r, groups.get(r.id), explain) for r in rows], indent=2, ensure_ascii=False)
+        return json.dumps([row_dict(r, groups.get(r.id), explain) for r in rows], indent=2, ensure_ascii=False)
     headers = ["id", "speaker", "quote", "article", "outlet", "cue", "¶", "offsets", "group"]
     if explain and fmt != "csv":
         headers.append("how")
     if fmt == "csv":
         headers = ["id", "speaker", "quote", "article", "outlet", "cue", "paragraph", "start", "end",
                    "group", "rule"]
-        return _csv([[r.id, r.speaker or "", r.text, r.article_id, r.outlet or "", (r.cue or {}).get("text", ""),
-                      r.paragraph + 1, r.start, r.end, variant_marker(groups.get(r.id)), r.rule] for r in rows],
-                    headers)
+        return _csv([[r.id, r.speaker or "", r.quote.text, r.article.id, r.article.outlet or "", _cue_text(r.quote),
+                      r.quote.paragraph + 1, r.quote.start, r.quote.end, variant_marker(groups.get(r.id)),
+                      r.quote.attribution.rule] for r in rows], headers)
     sections: dict[str | None, list[QuoteRow]] = {}
     for row in rows:
         sections.setdefault(row.speaker if headings else None, []).append(row)
@@ -108,9 +106,9 @@ def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain:
     for speaker, section in sections.items():
         table = []
         for r in section:
-            line = [r.id, r.speaker or "(unattributed)", f"“{r.text}”", r.article_id, r.outlet or "",
-                    (r.cue or {}).get("text", ""), r.paragraph + 1, f"{r.start}-{r.end}",
-                    variant_marker(groups.get(r.id))]
+            q = r.quote
+            line = [r.id, r.speaker or "(unattributed)", f"“{q.text}”", r.article.id, r.article.outlet or "",
+                    _cue_text(q), q.paragraph + 1, f"{q.start}-{q.end}", variant_marker(groups.get(r.id))]
             if explain:
                 line.append("; ".join(explain_lines(r)))
             table.append(line)
@@ -124,32 +122,42 @@ def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain:
     return "\n\n".join(out)
 
 
-def explain_lines(row: QuoteRow) -> list[str]:
-    """How a quote's attribution was made: rule, cue, mention, resolution chain, mark repairs."""
-    lines = [f"rule: {row.rule}"]
-    if row.cue:
-        lines.append(f"cue: '{row.cue['text']}' at {row.cue['start']}-{row.cue['end']}")
-    if row.mention:
-        lines.append(f"mention: '{row.mention['text']}' ({row.mention_kind}) at "
-                     f"{row.mention['start']}-{row.mention['end']}")
-    lines += [f"resolved: {step}" for step in row.chain]
-    lines += [f"marks: {note}" for note in row.repairs]
-    lines.append("parsed with: " + (", ".join(row.processors) or "unknown")
-                 + ("" if "ner" in row.processors else " (no NER: names found by capitalisation and the lexicon)"))
+def _cue_text(quote: Quote) -> str:
+    return quote.attribution.cue.text if quote.attribution.cue else ""
+
+
+def explain_lines(row: QuoteRow, analyser: Analyser | None = None) -> list[str]:
+    """How a quote's attribution was made: rule, cue, mention, resolution chain, mark repairs, and
+    (where given) what analysed the article."""
+    a = row.quote.attribution
+    lines = [f"rule: {a.rule}"]
+    if a.cue:
+        lines.append(f"cue: '{a.cue.text}' at {a.cue.start}-{a.cue.end}")
+    if a.mention:
+        lines.append(f"mention: '{a.mention.text}' ({a.mention_kind}) at {a.mention.start}-{a.mention.end}")
+    lines += [f"resolved: {step}" for step in a.chain]
+    lines += [f"marks: {note}" for note in row.quote.repairs]
+    processors = row.article.processors
+    lines.append("parsed with: " + (", ".join(processors) or "unknown")
+                 + ("" if "ner" in processors else " (no NER: names found by capitalisation and the lexicon)"))
+    if analyser is not None:
+        lines.append(f"analysed by: {analyser}")
     return lines
 
 
-def explain(row: QuoteRow, article_text: str | None) -> str:
+def explain(row: QuoteRow, article_text: str | None, analyser: Analyser | None = None) -> str:
     """A single quote, in context, with how it was attributed."""
-    lines = [f"quote {row.id} in {row.article_id} ({row.source}), paragraph {row.paragraph + 1}, "
-             f"characters {row.start}-{row.end}",
-             f"speaker: {row.speaker or '(unattributed)'}" + (f" [{row.speaker_kind}]" if row.speaker_kind else ""),
-             f"“{row.text}”"]
+    q = row.quote
+    kind = q.attribution.speaker_kind
+    lines = [f"quote {row.id} in {row.article.id} ({row.article.source}), paragraph {q.paragraph + 1}, "
+             f"characters {q.start}-{q.end}",
+             f"speaker: {row.speaker or '(unattributed)'}" + (f" [{kind}]" if kind else ""),
+             f"“{q.text}”"]
     if article_text is not None:
-        lo, hi = max(0, row.start - 160), min(len(article_text), row.end + 160)
-        context = article_text[lo:row.start] + "[[" + article_text[row.start:row.end] + "]]" + article_text[row.end:hi]
+        lo, hi = max(0, q.start - 160), min(len(article_text), q.end + 160)
+        context = article_text[lo:q.start] + "[[" + article_text[q.start:q.end] + "]]" + article_text[q.end:hi]
         lines.append("context: …" + " ".join(context.split()) + "…")
-    lines += ["  " + line for line in explain_lines(row)]
+    lines += ["  " + line for line in explain_lines(row, analyser)]
     return "\n".join(lines)
 
 
@@ -163,18 +171,10 @@ def speakers(entries: list[dict], fmt: str) -> str:
     return _tabulate(rows, headers, fmt, [28, 12, 60, None, None])
 
 
-def extract_records(source: str, quotes_: Iterable) -> Iterable[dict]:
-    """The `quotes extract` contract: one object per quote, offsets into the article text."""
+def extract_records(source: str, quotes_: Iterable[Quote]) -> Iterable[dict]:
+    """The `quotes extract` contract: one object per quote (records.quote_dict), with the article's path."""
     for q in quotes_:
-        a = q.attribution
-        yield {
-            "article": source, "start": q.start, "end": q.end, "text": q.text,
-            "speaker": a.speaker,
-            "speaker_mention": a.mention.as_dict() if a.mention else None,
-            "cue": a.cue.as_dict() if a.cue else None,
-            "speaker_kind": a.speaker_kind, "mention_kind": a.mention_kind,
-            "paragraph": q.paragraph + 1, "rule": a.rule,
-        }
+        yield {"article": source, **quote_dict(q)}
 
 
 def extract_table(records: list[dict], fmt: str) -> str:

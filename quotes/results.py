@@ -1,8 +1,9 @@
 """Analysed articles as JSON Lines: what a distributed run writes and `quotes index --from-jsonl` reads.
 
-One line per article: {"format": "quotes-result/1", "article": {...}, "processors": [...],
-"quotes": [...], "speakers": [...]}. The article carries its full text, so the index can
-show context and check every offset without the original files and without parsing again.
+One line per article: {"format": "quotes-result/2", "article": {...}, "processors": [...],
+"analyser": {...}, "quotes": [...], "speakers": [...]}, each quote as records.quote_dict gives it.
+The article carries its full text, so the index can show context and check every offset
+without the original files and without parsing again. Version 1 lines are still read.
 """
 from __future__ import annotations
 
@@ -10,32 +11,22 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from .records import Article, ArticleResult, Attribution, Quote, Skipped, Span, Speaker
+from .records import Analyser, Article, ArticleResult, Skipped, Speaker, quote_dict, quote_from_dict
 
-FORMAT = "quotes-result/1"
+FORMAT = "quotes-result/2"
+OLDER_FORMATS = ("quotes-result/1",)   # no analyser; quotes nested their attribution
 
 
 def to_line(result: ArticleResult) -> str:
-    a = result.article
     record = {
         "format": FORMAT,
-        "article": {"id": a.id, "source": a.source, "sha256": a.sha256, "outlet": a.outlet, "title": a.title,
-                    "url": a.url, "published": a.published, "author": a.author, "text": a.text},
+        "article": result.article.as_dict(),
         "processors": list(result.processors),
-        "quotes": [_quote(q) for q in result.quotes],
-        "speakers": [{"name": s.name, "kind": s.kind, "gender": s.gender, "aliases": sorted(s.aliases)}
-                     for s in result.speakers],
+        "analyser": result.analyser.as_dict() if result.analyser else None,
+        "quotes": [quote_dict(q) for q in result.quotes],
+        "speakers": [s.as_dict() for s in result.speakers],
     }
     return json.dumps(record, ensure_ascii=False)
-
-
-def _quote(q: Quote) -> dict:
-    at = q.attribution
-    return {"start": q.start, "end": q.end, "text": q.text, "paragraph": q.paragraph, "open_mark": q.open_mark,
-            "close_mark": q.close_mark, "continues": q.continues, "repairs": list(q.repairs),
-            "attribution": {"speaker": at.speaker, "speaker_kind": at.speaker_kind,
-                            "mention": at.mention.as_dict() if at.mention else None, "mention_kind": at.mention_kind,
-                            "cue": at.cue.as_dict() if at.cue else None, "rule": at.rule, "chain": list(at.chain)}}
 
 
 def from_line(line: str) -> ArticleResult:
@@ -44,33 +35,29 @@ def from_line(line: str) -> ArticleResult:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise ValueError(f"not JSON ({error.msg})") from None
-    if not isinstance(record, dict) or record.get("format") != FORMAT:
+    if not isinstance(record, dict) or record.get("format") not in (FORMAT, *OLDER_FORMATS):
         raise ValueError(f"not a {FORMAT} record (write it with python -m quotes.distributed)")
     try:
-        a = record["article"]
-        article = Article(a["id"], a["text"], a["source"], a["sha256"], a.get("outlet"), a.get("title"),
-                          a.get("url"), a.get("published"), a.get("author"))
-        quotes = [_quote_from(article, q) for q in record["quotes"]]
-        speakers = [Speaker(s["name"], s["kind"], set(s["aliases"]), s.get("gender")) for s in record["speakers"]]
+        article = Article.from_dict(record["article"])
+        quotes = [quote_from_dict(_flat(q) if record["format"] != FORMAT else q, article.id)
+                  for q in record["quotes"]]
+        speakers = [Speaker.from_dict(s) for s in record["speakers"]]
         processors = tuple(record["processors"])
+        analyser = Analyser.from_dict(record["analyser"]) if record.get("analyser") else None
     except (KeyError, TypeError) as error:
         raise ValueError(f"missing or malformed field {error}") from None
     for q in quotes:
         if not (0 <= q.start <= q.end <= len(article.text)) or article.text[q.start:q.end] != q.text:
             raise ValueError(f"quote at {q.start}-{q.end} does not match the article text")
-    return ArticleResult(article, quotes, speakers, processors)
+    return ArticleResult(article, quotes, speakers, processors, analyser)
 
 
-def _span(value: dict | None) -> Span | None:
-    return Span(value["start"], value["end"], value["text"]) if value else None
-
-
-def _quote_from(article: Article, q: dict) -> Quote:
-    at = q["attribution"]
-    attribution = Attribution(at["speaker"], at["speaker_kind"], _span(at["mention"]), at["mention_kind"],
-                              _span(at["cue"]), at["rule"], tuple(at["chain"]))
-    return Quote(article.id, q["start"], q["end"], q["text"], q["paragraph"], q["open_mark"], q["close_mark"],
-                 attribution, q["continues"], tuple(q["repairs"]))
+def _flat(old: dict) -> dict:
+    """A quotes-result/1 quote in quote_dict's shape."""
+    at = old["attribution"]
+    return {**old, "paragraph": old["paragraph"] + 1, "speaker": at["speaker"], "speaker_kind": at["speaker_kind"],
+            "speaker_mention": at["mention"], "mention_kind": at["mention_kind"], "cue": at["cue"],
+            "rule": at["rule"], "chain": at["chain"]}
 
 
 def read(paths: list[str]) -> Iterator[ArticleResult | Skipped]:

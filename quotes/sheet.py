@@ -89,7 +89,7 @@ def _group_section(found: Group, rows_by_id: dict[int, QuoteRow]) -> str:
     for version in found.versions:
         for o in version.occurrences:
             row = rows_by_id.get(o.key)
-            paragraph = row.paragraph + 1 if row else ""
+            paragraph = row.quote.paragraph + 1 if row else ""
             out.append(f"<tr><td><span class=\"badge {version.kind}\">{_e(version.kind)}</span></td>"
                        f"<td>{_e(o.article)}</td><td>{_e(o.outlet)}</td><td>{_e(o.cue)}</td>"
                        f"<td class=\"num\">{paragraph}</td><td class=\"num\">{o.start}–{o.end}</td>"
@@ -107,10 +107,11 @@ def _group_section(found: Group, rows_by_id: dict[int, QuoteRow]) -> str:
 
 
 def _single_section(row: QuoteRow) -> str:
-    cue = (row.cue or {}).get("text")
-    return (f"<section class=\"quote\" id=\"quote-{row.id}\">\n<blockquote>“{_e(row.text)}”</blockquote>\n"
-            f"<div class=\"where\">{_e(row.article_id)} · {_e(row.outlet)} · cue “{_e(cue or '—')}” · "
-            f"¶ {row.paragraph + 1} · characters {row.start}–{row.end} · quote {row.id}</div>\n</section>")
+    q = row.quote
+    cue = q.attribution.cue.text if q.attribution.cue else "—"
+    return (f"<section class=\"quote\" id=\"quote-{row.id}\">\n<blockquote>“{_e(q.text)}”</blockquote>\n"
+            f"<div class=\"where\">{_e(row.article.id)} · {_e(row.article.outlet)} · cue “{_e(cue)}” · "
+            f"¶ {q.paragraph + 1} · characters {q.start}–{q.end} · quote {row.id}</div>\n</section>")
 
 
 def citation_sheet(rows: list[QuoteRow], groups: dict[int, Group], all_rows: list[QuoteRow],

@@ -3,21 +3,32 @@
 The schema is versioned in the `meta` table. An article is replaced whole
 (its old quotes deleted and the new ones written in one transaction), so a
 run killed half-way leaves every article either fully indexed or as it was.
+Each article records what analysed it (`records.Analyser`), so an index knows
+which of its articles an upgraded quotes would analyse differently.
+
+Filling the index (reading files, parsing, re-analysing) is `Index.add`, whose
+workflow lives in `indexing.py`; this module is the storage underneath.
 """
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import variants
-from .records import Article, ArticleResult
+from .records import Analyser, Article, ArticleResult, Quote, quote_dict, quote_from_dict
 from .speakers import link, name_key
 
-SCHEMA_VERSION = 2
+if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
+    from .indexing import IndexReport, Progress
+
+SCHEMA_VERSION = 3
 DEFAULT_DB = "quotes.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a writer waits for another one (regrouping a large index holds the lock for seconds).
@@ -25,8 +36,24 @@ BUSY_SECONDS = 120
 # SQLite builds before 3.32 take at most 999 parameters per statement.
 PARAMETERS = 900
 
+QUOTES_TABLE = """
+CREATE TABLE IF NOT EXISTS {name} (
+    id INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
+    speaker TEXT, speaker_kind TEXT,  -- the article-level canonical name; speaker_links maps it index-wide
+    rule TEXT NOT NULL,
+    data TEXT NOT NULL                -- the whole quote as JSON (records.quote_dict); the columns repeat
+                                      -- what queries and people browsing the file look for
+);
+"""
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS analysers (         -- what analysed articles (records.Analyser)
+    fingerprint TEXT PRIMARY KEY,
+    parts TEXT NOT NULL                         -- JSON: version, code, models, lexicon, stanza
+);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
     source TEXT NOT NULL,
@@ -34,7 +61,8 @@ CREATE TABLE IF NOT EXISTS articles (
     sha256 TEXT NOT NULL,
     text TEXT NOT NULL,
     processors TEXT NOT NULL,
-    indexed_at TEXT NOT NULL
+    indexed_at TEXT NOT NULL,
+    analyser TEXT                               -- analysers.fingerprint; NULL: analysed before it was recorded
 );
 CREATE TABLE IF NOT EXISTS article_speakers (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
@@ -44,18 +72,7 @@ CREATE TABLE IF NOT EXISTS article_speakers (
     aliases TEXT NOT NULL,            -- JSON list of the ways the article names the speaker
     PRIMARY KEY (article_id, name, kind)
 );
-CREATE TABLE IF NOT EXISTS quotes (
-    id INTEGER PRIMARY KEY,
-    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL,
-    paragraph INTEGER NOT NULL, open_mark TEXT NOT NULL, close_mark TEXT NOT NULL,
-    continues INTEGER NOT NULL, repairs TEXT NOT NULL,
-    speaker TEXT, speaker_kind TEXT,  -- the article-level canonical name; speaker_links maps it index-wide
-    mention_start INTEGER, mention_end INTEGER, mention_text TEXT, mention_kind TEXT,
-    cue_start INTEGER, cue_end INTEGER, cue_text TEXT,
-    rule TEXT NOT NULL, chain TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
+""" + QUOTES_TABLE.format(name="quotes") + """CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, speaker_kind);
 CREATE TABLE IF NOT EXISTS speaker_links (
     name TEXT NOT NULL, kind TEXT NOT NULL, speaker TEXT NOT NULL,
@@ -77,50 +94,75 @@ class StoreError(Exception):
     """The database file cannot be used as a quotes index; the message says why."""
 
 
+class NoIndex(StoreError):
+    """There is no index at the path, and the caller did not ask to create one."""
+
+
+class NotFound(StoreError):
+    """The index holds no such speaker, article, quote or group; the message says what to try."""
+
+
 def default_path() -> str:
     return os.environ.get("QUOTES_DB") or DEFAULT_DB
 
 
 @dataclass(frozen=True)
-class QuoteRow:
-    """One quote as the index returns it, with its article and index-wide speaker."""
-    id: int
-    article_id: str
+class ArticleInfo:
+    """What a citation needs of a stored article, without its text."""
+    id: str
     source: str
     outlet: str | None
     title: str | None
-    start: int
-    end: int
-    text: str
-    paragraph: int
-    speaker: str | None
-    speaker_kind: str | None
-    mention: dict | None
-    mention_kind: str | None
-    cue: dict | None
-    rule: str
-    chain: list[str]
-    repairs: list[str]
-    processors: list[str]      # the Stanza processors the article was parsed with
+    url: str | None
+    published: str | None
+    author: str | None
+    processors: tuple[str, ...]   # the Stanza processors it was parsed with
+    analyser: str | None          # the fingerprint of what analysed it (None: not recorded)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The quotes one citation sheet shows."""
+    speakers: list[str]           # the index-wide speakers a speaker query matched ([] without one)
+    rows: list["QuoteRow"]        # by speaker where several matched, then by article and position
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    """One quote as the index returns it: the quote, its index-wide speaker and its article."""
+    id: int
+    quote: Quote
+    speaker: str | None           # index-wide: one name for one person across articles
+    article: ArticleInfo
 
 
 class Index:
-    """A quotes index in one SQLite file, created on first use."""
+    """A quotes index in one SQLite file.
 
-    def __init__(self, path: str | os.PathLike | None = None):
+        with Index("quotes.db", create=True) as index:
+            report = index.add(["seeds/"])             # what `quotes index seeds/` does
+            rows = index.quotes(speaker="Brandon Johnson")
+
+    Without create=True a missing file is NoIndex, so that reading a mistyped path says so
+    instead of creating an empty index.
+    """
+
+    def __init__(self, path: str | os.PathLike | None = None, create: bool = False):
         self.path = Path(path or default_path())
-        self._check_file()
+        self._check_file(create)
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
-            self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
+            self.db.execute("PRAGMA foreign_keys = ON")
             self.db.execute("PRAGMA journal_mode = WAL")
         except sqlite3.DatabaseError as error:
             raise StoreError(f"{self.path}: not a usable quotes index ({error})") from None
 
-    def _check_file(self) -> None:
+    def _check_file(self, create: bool) -> None:
         if not self.path.exists():
+            if not create:
+                raise NoIndex(f"no index at {self.path}; run `quotes index` first")
             if self.path.parent and not self.path.parent.exists():
                 raise StoreError(f"{self.path}: folder {self.path.parent} does not exist")
             return
@@ -142,18 +184,57 @@ class Index:
             return
         if "meta" not in tables:
             raise StoreError(f"{self.path}: an SQLite database, but not a quotes index")
-        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
-        version = int(row[0]) if row else 0
+        version = self._schema_version()
         if version > SCHEMA_VERSION:
             raise StoreError(f"{self.path}: written by a newer quotes (schema {version}, this one reads "
                               f"{SCHEMA_VERSION}); upgrade quotes")
-        if version == 1:
-            # Version 2 added the stored quote groups: add the table and fill it.
-            self.db.executescript("BEGIN IMMEDIATE;" + SCHEMA +
-                                  "UPDATE meta SET value='2' WHERE key='schema_version';COMMIT;")
-            self.regroup()
-        elif version < SCHEMA_VERSION:
+        if version < 1:
             raise StoreError(f"{self.path}: schema {version} is too old for this quotes; re-index into a new file")
+        if version < SCHEMA_VERSION:
+            self._upgrade(version)
+
+    def _schema_version(self) -> int:
+        row = self.db.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    def _upgrade(self, version: int) -> None:
+        """Bring a schema 1 or 2 index to the current schema in one transaction, quote ids kept."""
+        with self._writing():
+            if self._schema_version() == SCHEMA_VERSION:    # another process upgraded it meanwhile
+                return
+            old = [r for r in self.db.execute(
+                "SELECT id, article_id, start, \"end\", text, paragraph, open_mark, close_mark, continues, repairs,"
+                " speaker, speaker_kind, mention_start, mention_end, mention_text, mention_kind, cue_start, cue_end,"
+                " cue_text, rule, chain FROM quotes")]
+            # Schema 3 keeps each quote as records.quote_dict gives it; the old columns become that dict.
+            # A new table renamed into place (foreign keys are off until the upgrade is done), so
+            # quote_groups keeps referring to `quotes`.
+            self.db.execute(QUOTES_TABLE.format(name="quotes_new"))
+            self.db.executemany(
+                "INSERT INTO quotes_new (id, article_id, start, \"end\", text, speaker, speaker_kind, rule, data)"
+                " VALUES (?,?,?,?,?,?,?,?,?)", [_upgraded_quote(r) for r in old])
+            self.db.execute("DROP TABLE quotes")
+            self.db.execute("ALTER TABLE quotes_new RENAME TO quotes")
+            self.db.execute("ALTER TABLE articles ADD COLUMN analyser TEXT")
+            for statement in _statements(SCHEMA):     # executescript would commit first
+                self.db.execute(statement)
+            self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
+            if version == 1:    # schema 1 had no stored groups
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '0')")
+        if version == 1:
+            self.regroup()
+
+    @contextmanager
+    def _writing(self) -> Iterator[None]:
+        """One write transaction: committed whole, or rolled back whole (Ctrl-C included)."""
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:      # an interrupt may land after COMMIT returned
+                self.db.execute("ROLLBACK")
+            raise
 
     def close(self) -> None:
         self.db.close()
@@ -164,52 +245,80 @@ class Index:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # --- filling the index (the workflow is in indexing.py) --------------------------------
+
+    def add(self, paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
+            reanalyse: bool = False, progress: "Progress | None" = None) -> "IndexReport":
+        """Analyse and store the articles at paths, and bring the rest of the index up to date.
+
+        What `quotes index PATH...` does: see indexing.add.
+        """
+        from .indexing import add
+        return add(self, paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress)
+
+    def load_results(self, paths, *, progress: "Progress | None" = None) -> "IndexReport":
+        """Store analysed articles from results files without parsing: `quotes index --from-jsonl`."""
+        from .indexing import load_results
+        return load_results(self, paths, progress=progress)
+
     # --- writing -----------------------------------------------------------------------
 
-    def stored_id(self, article: Article) -> tuple[str, bool]:
-        """The id this article is stored under, and whether it is stored unchanged.
+    def stored_id(self, article: Article) -> str:
+        """The id this article is (or will be) stored under.
 
         Two different files may share a stem; the second gets the id `stem~xxxxxx`.
         """
-        row = self.db.execute("SELECT source, sha256 FROM articles WHERE id=?", (article.id,)).fetchone()
+        row = self.db.execute("SELECT source FROM articles WHERE id=?", (article.id,)).fetchone()
         if row is None or _same_source(row[0], article.source):
-            return article.id, row is not None and row[1] == article.sha256
+            return article.id
         import hashlib
-        alt = f"{article.id}~{hashlib.sha1(article.source.encode()).hexdigest()[:6]}"
-        row = self.db.execute("SELECT sha256 FROM articles WHERE id=?", (alt,)).fetchone()
-        return alt, row is not None and row[0] == article.sha256
+        return f"{article.id}~{hashlib.sha1(article.source.encode()).hexdigest()[:6]}"
 
-    def is_current(self, article: Article) -> bool:
-        """True where the article is indexed with the same content hash: no NLP work needed."""
-        return self.stored_id(article)[1]
+    def status(self, article: Article, analyser: Analyser | None) -> str:
+        """'new' (not stored), 'changed' (stored with other content), 'stale' (the same content,
+        analysed by another analyser) or 'current' (nothing to do)."""
+        row = self.db.execute("SELECT sha256, analyser FROM articles WHERE id=?",
+                              (self.stored_id(article),)).fetchone()
+        if row is None:
+            return "new"
+        if row[0] != article.sha256:
+            return "changed"
+        return "current" if row[1] == (analyser.fingerprint if analyser else None) else "stale"
+
+    def is_current(self, article: Article, analyser: Analyser | None) -> bool:
+        """True where the article is stored with the same content, analysed by `analyser`."""
+        return self.status(article, analyser) == "current"
 
     def save(self, result: ArticleResult) -> str:
         """Write one article with its quotes and speakers, replacing any older version atomically."""
         article = result.article
-        article_id, _ = self.stored_id(article)
+        article_id = self.stored_id(article)
+        analyser = result.analyser
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing():
+            if analyser is not None:
+                self.db.execute("INSERT OR IGNORE INTO analysers VALUES (?,?)",
+                                (analyser.fingerprint, json.dumps(analyser.as_dict(), sort_keys=True)))
+            # A quote found again at the same place keeps its id, so an id cited from an earlier sheet
+            # still names it after the article is re-analysed.
+            ids = dict(((r[0], r[1]), r[2]) for r in self.db.execute(
+                "SELECT start, \"end\", id FROM quotes WHERE article_id=?", (article_id,)))
             self.db.execute("DELETE FROM articles WHERE id=?", (article_id,))
             self.db.execute(
-                "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (article_id, article.source, article.outlet, article.title, article.url, article.published,
-                 article.author, article.sha256, article.text, ",".join(result.processors), now))
+                 article.author, article.sha256, article.text, ",".join(result.processors), now,
+                 analyser.fingerprint if analyser else None))
             self.db.executemany(
                 "INSERT INTO article_speakers VALUES (?,?,?,?,?)",
                 [(article_id, s.name, s.kind, s.gender, json.dumps(sorted(s.aliases))) for s in result.speakers])
             self.db.executemany(
-                "INSERT INTO quotes (article_id, start, \"end\", text, paragraph, open_mark, close_mark, continues,"
-                " repairs, speaker, speaker_kind, mention_start, mention_end, mention_text, mention_kind,"
-                " cue_start, cue_end, cue_text, rule, chain) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [_quote_values(article_id, q) for q in result.quotes])
-            # The stored groups no longer cover this article until regroup() runs; a run killed
-            # before that leaves the flag for the next run to see.
+                "INSERT INTO quotes (id, article_id, start, \"end\", text, speaker, speaker_kind, rule, data)"
+                " VALUES (?,?,?,?,?,?,?,?,?)",
+                [(ids.get((q.start, q.end)), *_quote_values(article_id, q)) for q in result.quotes])
+            # The stored links and groups no longer cover this article until relink_speakers() and
+            # regroup() run; a run killed before that leaves the flag for the next run to see.
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '0')")
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
         return article_id
 
     def relink_speakers(self) -> None:
@@ -218,31 +327,21 @@ class Index:
         names += [(r[0], r[1]) for r in self.db.execute(
             "SELECT DISTINCT speaker, speaker_kind FROM quotes WHERE speaker IS NOT NULL")]
         mapping = link(sorted(set(names)))
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing():
             self.db.execute("DELETE FROM speaker_links")
             self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?)",
                                 [(n, k, s) for (n, k), s in mapping.items()])
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def regroup(self) -> None:
         """Recompute the groups of quotes printed by several articles (after speakers are relinked)."""
         # Read and write under one write lock: another process saving an article meanwhile
         # would otherwise be left out of groups marked current.
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+        with self._writing():
             found = variants.build_groups(variants.occurrences_of(self.quotes()))
             rows = [(key, ref.id, ref.kind, ref.version, ref.articles) for key, ref in variants.refs(found).items()]
             self.db.execute("DELETE FROM quote_groups")
             self.db.executemany("INSERT INTO quote_groups VALUES (?,?,?,?,?)", rows)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '1')")
-            self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
 
     def groups_stale(self) -> bool:
         """True where articles were saved since the groups were last computed (a run was killed)."""
@@ -250,6 +349,24 @@ class Index:
         return row is not None and row[0] != "1"
 
     # --- reading -------------------------------------------------------------------------
+
+    def stale_articles(self, analyser: Analyser | None = None) -> list[Article]:
+        """Stored articles not analysed by `analyser` (every article where it is None), rebuilt
+        from the text the index keeps, so they can be analysed again without their files."""
+        sql = "SELECT id, text, source, sha256, outlet, title, url, published, author FROM articles"
+        params: tuple = ()
+        if analyser is not None:
+            sql += " WHERE analyser IS NULL OR analyser != ?"
+            params = (analyser.fingerprint,)
+        return [Article(*r) for r in self.db.execute(sql + " ORDER BY id", params)]
+
+    def analyser_fingerprints(self) -> list[str | None]:
+        """The fingerprints the stored articles were analysed by (None: not recorded)."""
+        return [r[0] for r in self.db.execute("SELECT DISTINCT analyser FROM articles")]
+
+    def analysers(self) -> dict[str, Analyser]:
+        """Every analyser recorded in the index, by fingerprint."""
+        return {r[0]: Analyser.from_dict(json.loads(r[1])) for r in self.db.execute("SELECT * FROM analysers")}
 
     def group_refs(self, quote_ids: list[int] | None = None) -> dict[int, variants.GroupRef]:
         """Each grouped quote's group (all, or of these quotes), as the last regroup() stored it."""
@@ -275,6 +392,45 @@ class Index:
             if ref is not None:
                 members.setdefault(ref.id, []).append(row)
         return [variants.build_group(number, variants.occurrences_of(rows)) for number, rows in sorted(members.items())]
+
+    def select(self, speaker: str | None = None, article: str | None = None,
+               attributed_only: bool = False) -> Selection:
+        """The quotes of a speaker (a name, surname or alias: see match_speakers) and/or an article.
+
+        Raises NotFound where no speaker matches or the article is not in the index.
+        """
+        names: list[str] = []
+        if speaker:
+            names = self.match_speakers(speaker)
+            if not names:
+                raise NotFound(f"no speaker matches '{speaker}' (see: quotes speakers --db {self.path})")
+        if article is not None and self.article_text(article) is None:
+            raise NotFound(f"no article '{article}' in {self.path}")
+        if names:
+            rows = [r for name in names for r in self.quotes(speaker=name, article=article)]
+            rows.sort(key=lambda r: (r.speaker if len(names) > 1 else "", r.article.id, r.quote.start))
+        else:
+            rows = self.quotes(article=article, include_unattributed=not attributed_only)
+        return Selection(names, rows)
+
+    def variant_groups(self, speaker: str | None = None, kind: str | None = None) -> list[variants.Group]:
+        """The quote groups, optionally of one speaker (as select matches it) and of one kind."""
+        found = self.groups()
+        if speaker:
+            names = self.match_speakers(speaker)
+            if not names:
+                raise NotFound(f"no speaker matches '{speaker}' (see: quotes speakers --db {self.path})")
+            found = [g for g in found if g.speaker in names]
+        return [g for g in found if kind is None or g.kind == kind]
+
+    def group(self, group_id: int) -> variants.Group:
+        """One quote group with its versions and diffs; NotFound where there is none."""
+        found = self.groups([group_id])
+        if not found:
+            count = len({ref.id for ref in self.group_refs().values()})
+            raise NotFound(f"no group {group_id} in {self.path}: there are {count} "
+                           f"(see: quotes variants --db {self.path})")
+        return found[0]
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
@@ -308,7 +464,6 @@ class Index:
             entry["articles"] = len(entry["articles"])
             result.append(entry)
         return sorted(result, key=lambda e: (-e["quotes"], e["speaker"]))
-
     def match_speakers(self, query: str) -> list[str]:
         """Index-wide speaker names matching a name or alias, case-insensitively.
 
@@ -362,11 +517,9 @@ class Index:
         these quote ids."""
         if quote_ids is not None and len(quote_ids) > PARAMETERS:
             rows = [r for part in _parts(quote_ids) for r in self.quotes(speaker, article, include_unattributed, part)]
-            return sorted(rows, key=lambda r: (r.article_id, r.start))
-        sql = ("SELECT q.id, q.article_id, a.source, a.outlet, a.title, q.start, q.\"end\", q.text, q.paragraph,"
-               " COALESCE(l.speaker, q.speaker), q.speaker_kind, q.mention_start, q.mention_end, q.mention_text,"
-               " q.mention_kind, q.cue_start, q.cue_end, q.cue_text, q.rule, q.chain, q.repairs,"
-               " a.processors FROM quotes q JOIN articles a ON a.id = q.article_id"
+            return sorted(rows, key=lambda r: (r.article.id, r.quote.start))
+        sql = ("SELECT q.id, q.data, COALESCE(l.speaker, q.speaker), a.id, a.source, a.outlet, a.title, a.url,"
+               " a.published, a.author, a.processors, a.analyser FROM quotes q JOIN articles a ON a.id = q.article_id"
                " LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind WHERE 1=1")
         params: list = []
         if speaker is not None:
@@ -382,11 +535,30 @@ class Index:
         if not include_unattributed:
             sql += " AND q.speaker IS NOT NULL"
         sql += " ORDER BY q.article_id, q.start"
-        return [_row(r) for r in self.db.execute(sql, params)]
+        articles: dict[str, ArticleInfo] = {}
+        out = []
+        for quote_id, data, index_speaker, *info in self.db.execute(sql, params):
+            found = articles.get(info[0])
+            if found is None:
+                found = articles[info[0]] = ArticleInfo(*info[:7], tuple(p for p in info[7].split(",") if p),
+                                                        info[8])
+            out.append(QuoteRow(quote_id, quote_from_dict(json.loads(data), found.id), index_speaker, found))
+        return out
 
     def quote(self, quote_id: int) -> QuoteRow | None:
         rows = self.quotes(quote_ids=[quote_id])
         return rows[0] if rows else None
+
+
+def _statements(script: str) -> list[str]:
+    """An SQL script's statements, one by one (a ';' inside a comment does not end one)."""
+    out, current = [], ""
+    for line in script.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            out.append(current)
+            current = ""
+    return out
 
 
 def _parts(values: list) -> list[list]:
@@ -408,22 +580,23 @@ def _same_source(a: str, b: str) -> bool:
     return os.path.normpath(a) == os.path.normpath(b)
 
 
-def _span(start, end, text) -> dict | None:
-    return None if start is None else {"start": start, "end": end, "text": text}
+def _quote_values(article_id: str, quote: Quote) -> tuple:
+    data = quote_dict(quote)
+    return (article_id, data["start"], data["end"], data["text"], data["speaker"], data["speaker_kind"],
+            data["rule"], json.dumps(data, ensure_ascii=False))
 
 
-def _row(r) -> QuoteRow:
-    return QuoteRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
-                    _span(r[11], r[12], r[13]), r[14], _span(r[15], r[16], r[17]), r[18],
-                    json.loads(r[19]), json.loads(r[20]), [p for p in r[21].split(",") if p])
-
-
-def _quote_values(article_id: str, q) -> tuple:
-    a = q.attribution
-    mention = a.mention
-    cue = a.cue
-    return (article_id, q.start, q.end, q.text, q.paragraph, q.open_mark, q.close_mark, int(q.continues),
-            json.dumps(list(q.repairs)), a.speaker, a.speaker_kind,
-            mention.start if mention else None, mention.end if mention else None, mention.text if mention else None,
-            a.mention_kind, cue.start if cue else None, cue.end if cue else None, cue.text if cue else None,
-            a.rule, json.dumps(list(a.chain)))
+def _upgraded_quote(old: tuple) -> tuple:
+    """A schema 2 quotes row as a schema 3 row: the same id, the old columns as one quote_dict."""
+    (quote_id, article_id, start, end, text, paragraph, open_mark, close_mark, continues, repairs, speaker,
+     speaker_kind, mention_start, mention_end, mention_text, mention_kind, cue_start, cue_end, cue_text, rule,
+     chain) = old
+    data = {"start": start, "end": end, "text": text, "paragraph": paragraph + 1, "open_mark": open_mark,
+            "close_mark": close_mark, "continues": continues, "repairs": json.loads(repairs),
+            "speaker": speaker, "speaker_kind": speaker_kind,
+            "speaker_mention": None if mention_start is None else
+            {"start": mention_start, "end": mention_end, "text": mention_text},
+            "mention_kind": mention_kind,
+            "cue": None if cue_start is None else {"start": cue_start, "end": cue_end, "text": cue_text},
+            "rule": rule, "chain": json.loads(chain)}
+    return (quote_id, *_quote_values(article_id, quote_from_dict(data, article_id)))

@@ -324,5 +324,6 @@ def _fold(token: str) -> str:
 
 
 def occurrences_of(rows: list) -> list[Occurrence]:
-    return [Occurrence(r.id, r.article_id, r.speaker, r.text, r.start, r.end, r.outlet, (r.cue or {}).get("text"))
-            for r in rows]
+    """Occurrences of the index's quotes (store.QuoteRow), keyed by quote id."""
+    return [Occurrence(r.id, r.article.id, r.speaker, r.quote.text, r.quote.start, r.quote.end, r.article.outlet,
+                       r.quote.attribution.cue.text if r.quote.attribution.cue else None) for r in rows]

@@ -173,31 +173,63 @@ def test_a_file_that_is_not_an_index_is_refused_and_left_alone(tmp_path):
 
 
 def test_a_newer_schema_is_refused(tmp_path):
+    from quotes.store import Index
     db = tmp_path / "new.db"
-    run("speakers", "--db", db)
+    Index(db, create=True).close()
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     result = run("speakers", "--db", db)
     assert result.exit_code == 1 and "newer quotes" in result.output
 
 
-def test_an_index_from_the_previous_schema_gets_its_quote_groups(seeded_db, tmp_path):
-    old = tmp_path / "v1.db"
-    shutil.copy(seeded_db, old)
-    with sqlite3.connect(old) as conn:
+def _old_index(tmp_path) -> Path:
+    """A copy of an index the previous release (schema 2) wrote: two seeds and one fixture."""
+    db = tmp_path / "schema2.db"
+    shutil.copy(FIXTURES / "index" / "schema2.db", db)
+    return db
+
+
+def test_an_index_from_the_previous_schema_reads_as_it_did(tmp_path):
+    db = _old_index(tmp_path)
+    before = json.loads((FIXTURES / "index" / "schema2.list.json").read_text(encoding="utf-8"))
+    rows = json.loads(run("list", "--db", db, "--format", "json").output)
+    fields = ["id", "speaker", "speaker_kind", "text", "article", "source", "outlet", "start", "end", "paragraph",
+              "cue", "speaker_mention", "rule", "variant"]
+    assert [[r[f] for f in fields] for r in rows] == [[r[f] for f in fields] for r in before]
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "3"
+
+
+def test_an_index_from_the_previous_schema_is_reanalysed_keeping_quote_ids(tmp_path):
+    db = _old_index(tmp_path)
+    result = run("index", "--db", db)       # no PATH: bring the index up to date
+    assert result.exit_code == 0, result.output
+    assert "re-analysing 3 indexed articles" in result.output and "not recorded" in result.output
+    assert "indexed 0 articles and re-analysed 3" in result.output
+    before = json.loads((FIXTURES / "index" / "schema2.list.json").read_text(encoding="utf-8"))
+    after = {r["id"]: r for r in json.loads(run("list", "--db", db, "--format", "json").output)}
+    kept = [r for r in before if r["id"] in after]
+    assert len(kept) >= len(before) - 2
+    assert all((after[r["id"]]["start"], after[r["id"]]["end"]) == (r["start"], r["end"]) for r in kept)
+    assert "indexed 0 articles (0 quotes), 0 unchanged" in run("index", "--db", db).output
+
+
+def test_an_index_from_schema_one_gets_its_quote_groups(tmp_path):
+    db = _old_index(tmp_path)
+    with sqlite3.connect(db) as conn:
         conn.execute("DROP TABLE quote_groups")
         conn.execute("UPDATE meta SET value='1' WHERE key='schema_version'")
-    rows = json.loads(run("list", "--speaker", "Jackson", "--db", old, "--format", "json").output)
-    assert all(r["variant"] and r["variant"]["kind"] == "wording" for r in rows)
-    with sqlite3.connect(old) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "2"
+    before = json.loads((FIXTURES / "index" / "schema2.list.json").read_text(encoding="utf-8"))
+    rows = json.loads(run("list", "--db", db, "--format", "json").output)
+    assert [r["variant"] for r in rows] == [r["variant"] for r in before]
+    assert any(r["variant"] for r in rows)
 
 
 def test_a_failed_save_leaves_the_article_as_it_was(tmp_path):
     from quotes import pipeline
     from quotes.articles import build_article
     from quotes.store import Index
-    index = Index(tmp_path / "q.db")
+    index = Index(tmp_path / "q.db", create=True)
     first = pipeline.analyse(build_article("“One,” Gov. JB Pritzker said.", id="a", source="a.txt"))
     index.save(first)
     broken = dataclasses.replace(first.quotes[0], text=None)        # violates NOT NULL half-way through
@@ -205,8 +237,8 @@ def test_a_failed_save_leaves_the_article_as_it_was(tmp_path):
                                  article=dataclasses.replace(first.article, sha256="changed"))
     with pytest.raises(sqlite3.IntegrityError):
         index.save(second)
-    assert [q.text for q in index.quotes()] == ["One,"]
-    assert not index.is_current(second.article)
+    assert [r.quote.text for r in index.quotes()] == ["One,"]
+    assert not index.is_current(second.article, second.analyser)
 
 
 @pytest.mark.parametrize("command", [[], ["index"], ["list"], ["show"], ["speakers"], ["extract"], ["variants"],

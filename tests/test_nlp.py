@@ -124,7 +124,7 @@ def test_missing_model_file_names_the_file_and_the_training_command():
 
 
 def test_official_models_without_network_fail_fast():
-    if (nlp._official_cache() / "resources.json").exists():
+    if (nlp.official_cache() / "resources.json").exists():
         pytest.skip("Stanza's cache already holds official resources")
     hosts = ["https://raw.githubusercontent.com", "https://huggingface.co"]
     if any(nlp._reachable(hosts, 3.0).values()):
@@ -136,7 +136,7 @@ def test_official_models_without_network_fail_fast():
     message = str(error.value)
     assert "could not be downloaded" in message
     assert "--models bundled" in message
-    assert str(nlp._official_cache()) in message
+    assert str(nlp.official_cache()) in message
 
 
 def test_no_sentence_ends_between_two_words_on_one_line():

@@ -11,7 +11,7 @@ from quotes.cli import main
 
 from conftest import FIXTURES, SEEDS
 
-QUOTE_COLUMNS = "article_id, start, \"end\", text, speaker, speaker_kind, mention_text, cue_text, rule, chain"
+QUOTE_COLUMNS = "article_id, start, \"end\", text, speaker, speaker_kind, rule, data"
 
 
 def index(*args):
@@ -75,7 +75,7 @@ def test_a_malformed_results_line_is_named_and_the_rest_loads(tmp_path):
     result = CliRunner().invoke(main, ["index", "--from-jsonl", str(path), "--db", str(tmp_path / "q.db")])
     assert result.exit_code == 1
     assert f"{path}:2: not JSON" in result.output
-    assert f"{path}:3: quote at" in result.output and f"{path}:4: not a quotes-result/1 record" in result.output
+    assert f"{path}:3: quote at" in result.output and f"{path}:4: not a quotes-result/2 record" in result.output
     assert "indexed 1 article" in result.output
 
 
