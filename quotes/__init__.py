@@ -6,8 +6,9 @@ The Python API is the command line's twin:
     for q in quotes.extract("“We will not back down,” Mayor Brandon Johnson said."):
         print(q.attribution.speaker, q.text, q.start, q.end)
 
-    with quotes.Index("quotes.db") as index:     # the SQLite index `quotes index` writes
-        rows = index.quotes(speaker="Brandon Johnson")
+    with quotes.Index("quotes.db", create=True) as index:   # the SQLite index `quotes index` writes
+        report = index.add(["seeds/"])                       # what `quotes index seeds/` does
+        rows = index.select(speaker="Johnson").rows          # what `quotes list --speaker Johnson` shows
 
 Stanza and torch load on first use, not on `import quotes`.
 """
@@ -17,7 +18,7 @@ from .records import Analyser, Article, Attribution, Quote, QuoteSpan, Skipped, 
 from .indexing import IndexInterrupted, IndexReport, Progress  # noqa: E402
 from .store import Index, NoIndex, QuoteRow, StoreError  # noqa: E402
 
-__all__ = ["extract", "Index", "IndexInterrupted", "IndexReport", "NoIndex", "Progress", "QuoteRow", "StoreError",
+__all__ = ["extract", "extract_files", "Index", "IndexInterrupted", "IndexReport", "NoIndex", "Progress", "QuoteRow", "StoreError",
            "load_articles", "Analyser", "Article", "Attribution", "Quote", "QuoteSpan", "Skipped", "Span", "Speaker"]
 
 
@@ -25,6 +26,12 @@ def extract(text: str, models: str | None = None) -> list[Quote]:
     """Every quote in text, attributed. See quotes.pipeline.extract."""
     from .pipeline import extract as run
     return run(text, models)
+
+
+def extract_files(paths, outlet: str | None = None, models: str | None = None, include_all: bool = False):
+    """(Article, quotes) per file, or Skipped: what `quotes extract` prints. See quotes.pipeline.extract_files."""
+    from .pipeline import extract_files as run
+    return run(paths, outlet, models, include_all)
 
 
 def load_articles(paths, outlet: str | None = None):

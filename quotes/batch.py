@@ -9,14 +9,16 @@ article costs only itself.
 """
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from typing import TYPE_CHECKING
 
 from .records import Article, ArticleResult
+
+if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
+    from concurrent.futures import ProcessPoolExecutor
 
 BATCH = 32    # articles per Stanza call: larger batches parse faster (dev: 8 → 23–26 s, 32 → 23 s, 84 → 19 s)
 # A worker process costs some 3 s before its first article (start Python, import torch and
@@ -66,41 +68,40 @@ def analyse_all(articles: list[Article], models: str | None = None, jobs: int = 
     """
     size, jobs = plan(len(articles), jobs, batch)
     chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
-
-    def kept(chunk: list[Article]) -> tuple[list[Article], list[Article]]:
-        wanted = [a for a in chunk if keep is None or keep(a)]
-        return chunk, wanted
-
     if jobs == 1:
         for chunk in chunks:
-            chunk, wanted = kept(chunk)
+            wanted = _wanted(chunk, keep)
             yield from _in_order(chunk, wanted, analyse_chunk(wanted, models) if wanted else [])
         return
-    # 'spawn': a forked child would inherit torch's thread pools in an unknown state.
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(models,))
+    pool = _pool(jobs, models)
     try:
         # A few batches in flight, not all: `keep` must be asked when a batch starts, not up front.
         pending: deque = deque()
-        queue = iter(chunks)
-        for _ in range(jobs + 1):
-            _submit(pool, queue, pending, kept, models)
+        for chunk in chunks:
+            wanted = _wanted(chunk, keep)
+            pending.append((chunk, wanted, pool.submit(analyse_chunk, wanted, models) if wanted else None))
+            if len(pending) > jobs:     # every worker busy and one batch waiting: collect the oldest
+                yield from _collected(*pending.popleft())
         while pending:
-            chunk, wanted, future = pending.popleft()
-            results = future.result() if future is not None else []
-            _submit(pool, queue, pending, kept, models)
-            yield from _in_order(chunk, wanted, results)
+            yield from _collected(*pending.popleft())
     except BaseException:
         _stop(pool)
         raise
     pool.shutdown()
 
 
-def _submit(pool, queue, pending: deque, kept, models) -> None:
-    chunk = next(queue, None)
-    if chunk is not None:
-        chunk, wanted = kept(chunk)
-        pending.append((chunk, wanted, pool.submit(analyse_chunk, wanted, models) if wanted else None))
+def _pool(jobs: int, models: str | None) -> "ProcessPoolExecutor":
+    # Imported here: reading an index must not pay for multiprocessing at start-up.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # 'spawn': a forked child would inherit torch's thread pools in an unknown state.
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_start_worker, initargs=(models,))
+
+
+def _wanted(chunk: list[Article], keep: Callable[[Article], bool] | None) -> list[Article]:
+    return chunk if keep is None else [a for a in chunk if keep(a)]
 
 
 def _in_order(chunk: list[Article], wanted: list[Article], results) -> Iterator[tuple[Article, object]]:
@@ -108,6 +109,10 @@ def _in_order(chunk: list[Article], wanted: list[Article], results) -> Iterator[
     by_article = dict(zip(map(id, wanted), results))
     for article in chunk:
         yield article, by_article.get(id(article))
+
+
+def _collected(chunk: list[Article], wanted: list[Article], future) -> Iterator[tuple[Article, object]]:
+    return _in_order(chunk, wanted, future.result() if future is not None else [])
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import click
 
-from . import articles as articles_mod
 from . import render, sheet, variants
 from .indexing import IndexInterrupted, Progress
 from .records import Skipped
@@ -310,25 +309,16 @@ def extract(paths, fmt, outlet, include_all, models):
     Example:
       quotes extract story.txt --format table
     """
-    from . import batch, nlp, pipeline
-    loaded, skipped = [], 0
-    for item in articles_mod.load(paths, outlet=outlet):
-        if isinstance(item, Skipped):
-            _report_skip(item)
-            skipped += 1
-        else:
-            loaded.append(item)
-    records = []
+    from . import nlp, pipeline
+    records, skipped = [], 0
     try:
-        if loaded:
-            nlp.get_pipeline(models)    # a missing model is one error here, not one per article
-        for article, result in batch.analyse_all(loaded, models):
-            if isinstance(result, str):
-                _report_skip(Skipped(article.source, result))
+        for item in pipeline.extract_files(paths, outlet, models, include_all):
+            if isinstance(item, Skipped):
+                _report_skip(item)
                 skipped += 1
                 continue
-            kept = [q for q in result.quotes if include_all or pipeline.is_speech(q)]
-            for record in render.extract_records(article.source, kept):
+            article, found = item
+            for record in render.extract_records(article.source, found):
                 if fmt == "jsonl":
                     click.echo(json.dumps(record, ensure_ascii=False))
                 else:

@@ -1,15 +1,18 @@
 """One article through every stage: parse, detect, attribute, collect speakers.
 
 This is the Python API's core: `extract(text)` for a string, `analyse(article)`
-for an Article. The CLI and the index call these and nothing deeper.
+for an Article, `extract_files(paths)` for files. The CLI and the index call these
+and nothing deeper.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from . import attribution, marks, nlp
 from .analyser import current as current_analyser
-from .articles import build_article
+from .articles import build_article, load
 from .document import ParsedArticle, from_stanza
-from .records import Analyser, Article, ArticleResult, Quote, Speaker
+from .records import Analyser, Article, ArticleResult, Quote, Skipped, Speaker
 from .speakers import Entities
 
 
@@ -45,6 +48,30 @@ def analyse_many(articles: list[Article], models: str | None = None) -> list[Art
 def extract(text: str, models: str | None = None, article_id: str = "text") -> list[Quote]:
     """Every quote in a text with its attribution: the library's one-call entry point."""
     return analyse(build_article(text, id=article_id, source=article_id), models).quotes
+
+
+def extract_files(paths: Iterable[str], outlet: str | None = None, models: str | None = None,
+                  include_all: bool = False) -> Iterator[tuple[Article, list[Quote]] | Skipped]:
+    """Each article's quotes from files and folders (what `quotes extract` prints), or a Skipped
+    for an input that could not be read or analysed, in input order.
+
+    Titles, nicknames and scare quotes are left out unless include_all. Raises
+    nlp.ModelsUnavailable before any work where the models cannot be loaded.
+    """
+    from . import batch
+    loaded = []
+    for item in load(paths, outlet=outlet):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            loaded.append(item)
+    if loaded:
+        nlp.get_pipeline(models)
+    for article, result in batch.analyse_all(loaded, models):
+        if isinstance(result, str):
+            yield Skipped(article.source, result)
+        else:
+            yield article, [q for q in result.quotes if include_all or is_speech(q)]
 
 
 def _speakers(quotes: list[Quote], entities: Entities) -> list[Speaker]:

@@ -165,7 +165,7 @@ def test_workers_start_only_where_the_work_pays_for_them(monkeypatch):
 
 
 def test_indexing_two_short_articles_starts_no_worker_process(tmp_path, monkeypatch):
-    monkeypatch.setattr(batch, "ProcessPoolExecutor", lambda *a, **k: pytest.fail("started worker processes"))
+    monkeypatch.setattr(batch, "_pool", lambda *a, **k: pytest.fail("started worker processes"))
     (tmp_path / "a.txt").write_text("“Yes,” Mayor Ann Lee said.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("“No,” Gov. JB Pritzker said.\n", encoding="utf-8")
     result = run("index", tmp_path, "--db", tmp_path / "q.db")
