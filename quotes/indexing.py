@@ -160,8 +160,9 @@ def load_results(index: "Index", paths, *, progress: Progress | None = None) -> 
         finally:
             progress.finish()
         if report.other_analyser:
-            progress.message(f"{_count(report.other_analyser, 'article')} in these results were analysed by "
-                             "another quotes; the next `quotes index` re-analyses them")
+            n = report.other_analyser
+            progress.message(f"{_count(n, 'article')} in these results {'was' if n == 1 else 'were'} analysed by "
+                             f"another quotes; the next `quotes index` re-analyses {'it' if n == 1 else 'them'}")
         _finish(index, report)
     except KeyboardInterrupt:
         raise IndexInterrupted(report) from None

@@ -99,6 +99,36 @@ def test_reanalyse_does_the_whole_index_and_keeps_quote_ids(tmp_path):
     assert listed(db) == before
 
 
+def test_results_from_another_quotes_load_as_they_are_and_the_next_run_re_analyses_them(tmp_path, monkeypatch):
+    article = build_article(BEAMED, id="story", source="story.txt")
+    old = pipeline.analyse(article)                 # analysed before the lexicon knew 'beamed'
+    (tmp_path / "part.jsonl").write_text(results.to_line(old) + "\n", encoding="utf-8")
+    upgrade_lexicon(tmp_path, monkeypatch)
+    db = tmp_path / "q.db"
+    loaded = run("index", "--from-jsonl", tmp_path / "part.jsonl", "--db", db)
+    assert loaded.exit_code == 0, loaded.output
+    assert "1 article in these results was analysed by another quotes; the next `quotes index` re-analyses it" \
+        in loaded.output
+    assert [r["speaker"] for r in listed(db)] == [None]
+    assert "re-analysed 1" in run("index", "--db", db).output
+    assert [r["speaker"] for r in listed(db)] == ["Donald Hartley"]
+
+
+def test_results_files_of_the_first_format_still_load(tmp_path):
+    result = pipeline.analyse(build_article("“Yes,” Mayor Ann Lee said.", id="ok", source="ok.txt"))
+    line = json.loads(results.to_line(result))
+    line["format"] = "quotes-result/1"
+    del line["analyser"]
+    line["quotes"] = [{**{k: q[k] for k in ("start", "end", "text", "open_mark", "close_mark", "continues",
+                                            "repairs")}, "paragraph": q["paragraph"] - 1,
+                       "attribution": {"speaker": q["speaker"], "speaker_kind": q["speaker_kind"],
+                                       "mention": q["speaker_mention"], "mention_kind": q["mention_kind"],
+                                       "cue": q["cue"], "rule": q["rule"], "chain": q["chain"]}}
+                      for q in line["quotes"]]
+    loaded = results.from_line(json.dumps(line))
+    assert loaded.quotes == result.quotes and loaded.analyser is None
+
+
 def test_show_explain_says_which_quotes_analysed_the_article(tmp_path):
     (tmp_path / "a.txt").write_text("“We are ready,” Mayor Ann Lee said.\n", encoding="utf-8")
     db = tmp_path / "q.db"
