@@ -93,6 +93,15 @@ def add(index: "Index", paths, *, outlet: str | None = None, models: str | None 
     """
     progress = progress or Progress()
     report = IndexReport()
+    try:
+        _add(index, report, progress, paths, outlet, models, jobs, reanalyse)
+    except KeyboardInterrupt:
+        raise IndexInterrupted(report) from None
+    return report
+
+
+def _add(index: "Index", report: IndexReport, progress: Progress, paths, outlet: str | None, models: str | None,
+         jobs: int | None, reanalyse: bool) -> None:
     current = analyser_mod.current(models)
     todo: list[Article] = []
     again: set[str] = set()     # ids of stored articles analysed again, for the report
@@ -114,29 +123,36 @@ def add(index: "Index", paths, *, outlet: str | None = None, models: str | None 
         progress.message(f"re-analysing {_count(len(again), 'indexed article')}: {_why_stale(index, current)}")
     work = todo + stored
     report.workers = batch.workers_for(work, jobs)
-    if work:    # a missing model is one error now, not one per article (workers build their own pipelines)
-        nlp.check_models(models) if report.workers else nlp.get_pipeline(models)
+    # A missing model is one error now, not one per article; workers build their own pipelines.
+    if work and report.workers:
+        nlp.check_models(models)
+    elif work:
+        nlp.get_pipeline(models)
     # Another run may save an article while this one works towards it; reanalyse redoes them all.
     keep = None if reanalyse else (lambda article: not index.is_current(article, current))
     progress.start(len(work))
     try:
-        try:
-            with closing(batch.analyse_all(work, models, report.workers or 1, keep=keep)) as analysed:
-                for article, result in analysed:
-                    _store(index, report, progress, article, result, again, keep)
-                    progress.advance(article)
-        finally:
-            progress.finish()
-        _finish(index, report)
-    except KeyboardInterrupt:
-        raise IndexInterrupted(report) from None
-    return report
+        with closing(batch.analyse_all(work, models, report.workers or 1, keep=keep)) as analysed:
+            for article, result in analysed:
+                _store(index, report, progress, article, result, again, keep)
+                progress.advance(article)
+    finally:
+        progress.finish()
+    _finish(index, report)
 
 
 def load_results(index: "Index", paths, *, progress: Progress | None = None) -> IndexReport:
     """Store analysed articles from results files (quotes.distributed's output) without parsing."""
     progress = progress or Progress()
     report = IndexReport()
+    try:
+        _load_results(index, report, progress, paths)
+    except KeyboardInterrupt:
+        raise IndexInterrupted(report) from None
+    return report
+
+
+def _load_results(index: "Index", report: IndexReport, progress: Progress, paths) -> None:
     current = analyser_mod.current()
     ready: list[ArticleResult] = []
     for item in results.read(list(paths)):
@@ -148,25 +164,20 @@ def load_results(index: "Index", paths, *, progress: Progress | None = None) -> 
             ready.append(item)
     progress.start(len(ready))
     try:
-        try:
-            for result in ready:
-                with _interrupt_deferred():
-                    index.save(result)
-                    report.indexed += 1
-                    report.quotes += len(result.quotes)
-                    if result.analyser != current:
-                        report.other_analyser += 1
-                progress.advance(result.article)
-        finally:
-            progress.finish()
-        if report.other_analyser:
-            n = report.other_analyser
-            progress.message(f"{_count(n, 'article')} in these results {'was' if n == 1 else 'were'} analysed by "
-                             f"another quotes; the next `quotes index` re-analyses {'it' if n == 1 else 'them'}")
-        _finish(index, report)
-    except KeyboardInterrupt:
-        raise IndexInterrupted(report) from None
-    return report
+        for result in ready:
+            with _interrupt_deferred():
+                index.save(result)
+                report.indexed += 1
+                report.quotes += len(result.quotes)
+                report.other_analyser += result.analyser != current
+            progress.advance(result.article)
+    finally:
+        progress.finish()
+    if report.other_analyser:
+        n = report.other_analyser
+        progress.message(f"{_count(n, 'article')} in these results {'was' if n == 1 else 'were'} analysed by "
+                         f"another quotes; the next `quotes index` re-analyses {'it' if n == 1 else 'them'}")
+    _finish(index, report)
 
 
 def _store(index: "Index", report: IndexReport, progress: Progress, article: Article,
