@@ -599,7 +599,9 @@ def transcript_label(index: int, c: Context) -> Attribution | None:
     start = para_start + match.start(1)
     mention = Span(start, start + len(label), c.doc.text[start:start + len(label)])
     name = _entity_for_label(label, c) or label.title()
-    return Attribution(name, "person", mention, "name", Span(mention.end, mention.end + 1, ":"),
+    # The colon ends the matched label, not the stripped one: "WALLACE :" has a space between.
+    colon = para_start + match.end(1)
+    return Attribution(name, "person", mention, "name", Span(colon, colon + 1, ":"),
                        "transcript-label", (f"transcript label '{label}' → {name}",))
 
 

@@ -49,10 +49,12 @@ def workers_for(articles: list[Article], jobs: int | None = None, batch: int | N
 
 
 def plan(n_articles: int, jobs: int, batch: int | None = None) -> tuple[int, int]:
-    """(articles per batch, worker processes) for a run: batches no bigger than an even share, so
-    every worker gets work on a small corpus too, and no more workers than batches."""
+    """(articles per batch, worker processes) for a run: batches of at most `batch` articles, as
+    many for every worker (84 articles on 2 workers: 4 batches of 21, not 32 + 32 + 20, which
+    left one worker idle for a third of the run), and no more workers than batches."""
     jobs = max(1, jobs)
-    size = max(1, min(batch or BATCH, -(-n_articles // jobs)))
+    rounds = max(1, -(-n_articles // (jobs * (batch or BATCH))))    # batches each worker takes
+    size = max(1, -(-n_articles // (jobs * rounds)))
     return size, max(1, min(jobs, -(-n_articles // size)))
 
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -28,3 +30,21 @@ def seeded_db(tmp_path_factory):
     result = CliRunner().invoke(main, ["index", str(SEEDS), "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
     return db
+
+
+def indexed_articles(db: Path) -> int:
+    """How many articles the index at db holds (0 while it is still being created)."""
+    try:
+        with sqlite3.connect(db, timeout=30) as conn:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+
+
+def wait_for_first_article(db: Path, process, seconds: float = 300) -> None:
+    """Return once the `quotes index` run in process has saved an article into db, or has ended."""
+    deadline = time.time() + seconds
+    while time.time() < deadline and process.poll() is None:
+        if db.exists() and indexed_articles(db):
+            return
+        time.sleep(0.05)

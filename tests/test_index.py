@@ -4,10 +4,8 @@ from __future__ import annotations
 import json
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
-import time
 
 import pytest
 from click.testing import CliRunner
@@ -18,7 +16,7 @@ from quotes.articles import build_article, load
 from quotes.cli import main
 from quotes.records import quote_dict, quote_from_dict
 
-from conftest import FIXTURES
+from conftest import FIXTURES, indexed_articles, wait_for_first_article
 
 BEAMED = "“This is fantastic!” beamed Donald Hartley of Madison, Alabama.\n"
 
@@ -254,16 +252,12 @@ def test_ctrl_c_keeps_what_was_saved_says_so_and_the_next_run_resumes(tmp_path, 
     db = tmp_path / "q.db"
     command = [sys.executable, "-m", "quotes", "index", str(corpus), "--db", str(db), "--jobs", jobs]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 300
-    while time.time() < deadline and process.poll() is None:     # interrupt once the first batch is in
-        if db.exists() and _articles(db):
-            break
-        time.sleep(0.05)
+    wait_for_first_article(db, process)
     process.send_signal(signal.SIGINT)
     stderr = process.communicate(timeout=120)[1]
     assert process.returncode == 130, stderr
     assert "Traceback" not in stderr and "Aborted" not in stderr
-    saved = _articles(db)
+    saved = indexed_articles(db)
     assert 0 < saved < 6 * len(texts)
     assert f"interrupted: {saved} articles (" in stderr and "run the same command again to resume" in stderr
     warned = run("list", "--db", db)
@@ -273,10 +267,3 @@ def test_ctrl_c_keeps_what_was_saved_says_so_and_the_next_run_resumes(tmp_path, 
     assert f"{saved} unchanged" in again.stderr
     assert "out of date" not in run("list", "--db", db).output
 
-
-def _articles(db) -> int:
-    try:
-        with sqlite3.connect(db, timeout=30) as conn:
-            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    except sqlite3.OperationalError:    # the schema is still being created
-        return 0
