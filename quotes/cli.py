@@ -279,15 +279,18 @@ def show(quote_id, explain, db):
 
 @main.command()
 @_format_option(render.FORMATS)
+@click.option("--explain", is_flag=True, help="Also show the names other articles gave each speaker, and why they "
+                                              "were linked.")
 @_db_option
-def speakers(fmt, db):
+def speakers(fmt, explain, db):
     """Everyone quoted in the index: kind, aliases, number of quotes and articles.
 
     \b
-    Example:
+    Examples:
       quotes speakers --format csv > speakers.csv
+      quotes speakers --explain            why "Obama" is Barack Obama
     """
-    click.echo(render.speakers(_open_for_reading(db).speakers(), fmt))
+    click.echo(render.speakers(_open_for_reading(db).speakers(), fmt, explain))
 
 
 @main.command()

@@ -161,14 +161,18 @@ def explain(row: QuoteRow, article_text: str | None, analyser: Analyser | None =
     return "\n".join(lines)
 
 
-def speakers(entries: list[dict], fmt: str) -> str:
+def speakers(entries: list[dict], fmt: str, explain: bool = False) -> str:
+    """`quotes speakers`; explain adds, per speaker, the names other articles gave it and why
+    they were linked (JSON always carries them)."""
     if fmt == "json":
         return json.dumps(entries, indent=2, ensure_ascii=False)
-    headers = ["speaker", "kind", "aliases", "quotes", "articles"]
-    rows = [[e["speaker"], e["kind"], "; ".join(e["aliases"]), e["quotes"], e["articles"]] for e in entries]
+    headers = ["speaker", "kind", "aliases", "quotes", "articles"] + (["linked because"] if explain else [])
+    rows = [[e["speaker"], e["kind"], "; ".join(e["aliases"]), e["quotes"], e["articles"]]
+            + (["; ".join(f"{link['name']}: {link['reason']}" for link in e["linked"])] if explain else [])
+            for e in entries]
     if fmt == "csv":
         return _csv(rows, headers)
-    return _tabulate(rows, headers, fmt, [28, 12, 60, None, None])
+    return _tabulate(rows, headers, fmt, [28, 12, 60, None, None] + ([50] if explain else []))
 
 
 def extract_records(source: str, quotes_: Iterable[Quote]) -> Iterable[dict]:

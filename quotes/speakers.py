@@ -1,11 +1,11 @@
-"""Mentions of speakers in one article, the entities they refer to, and linking across articles.
+"""Mentions of speakers in one article and the entities they refer to.
 
 A mention is a name ("White House spokeswoman Abigail Jackson"), a pronoun
 ("he"), a nominal ("the mayor", "the city's mayor") or an organisation ("the
 White House"). Titles are roles, never part of a name: "Mayor Brandon Johnson"
 is the person Brandon Johnson with the role mayor. Mentions of one person in an
-article are merged into an Entity with a canonical full name; `link` then merges
-entities across articles into one speaker.
+article are merged into an Entity with a canonical full name; linking.py then merges
+the names that different articles gave one speaker.
 
 Where the NER processor ran, its PERSON/ORG tags decide what is a name; without
 it, capitalisation and the lexicon do.
@@ -224,7 +224,10 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
         possessive = False
     if not name_tokens:
         return None
-    name = " ".join(t.text for t in name_tokens)
+    while len(name_tokens) > 2 and _lead_in(name_tokens[0], name_tokens[1]):
+        name_tokens = name_tokens[1:]
+    # The article's own characters, not tokens joined by spaces ("Holtz-Eakin", not "Holtz - Eakin").
+    name = " ".join(doc.text[name_tokens[0].start:name_tokens[-1].end].split())
     kind = _name_kind(name_tokens, prev, bool(roles))
     if kind is None:
         return None
@@ -234,6 +237,16 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
     tags = {(t.ner or "O").split("-")[-1] for t in name_tokens}
     return _mention(doc, first, end, kind, name=name, roles=tuple(dict.fromkeys(roles)), gender=gender,
                     possessive=possessive, tagged_person=bool(tags & NER_PERSON), place=tags <= NER_PLACE)
+
+
+def _lead_in(first: Token, second: Token) -> bool:
+    """A capitalised word before a person's name that is no part of it: "Rival Hillary Clinton",
+    "Republican Donald Trump". The evidence is NER's, where it ran (the person starts at the second
+    word), else a modifier ("Republican") before a known first name."""
+    if first.ner is not None and second.ner is not None:
+        return first.ner.split("-")[-1] not in NER_PERSON and second.ner in ("B-PERSON", "B-PER")
+    lex = lexicon.load()
+    return first.text.lower() in lex.title_modifiers and second.text.lower() in lex.first_name_gender
 
 
 def _same_sentence(tokens: tuple[Token, ...], k: int, sentence: int) -> bool:
@@ -574,33 +587,3 @@ def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: 
                 distance = m.sentence - sentence
                 return choose(x.entity, f"nearest compatible mention, {distance} sentence{'s' * (distance > 1)} back: "
                                         f"'{x.text}'")
-
-
-# --- linking across articles ---------------------------------------------------------
-
-def link(names: list[tuple[str, str]]) -> dict[tuple[str, str], str]:
-    """Map each (article-level canonical name, kind) to one index-wide canonical name.
-
-    Equal names (by name_key) merge; a one-word name joins the single full
-    name in the index whose surname it is ("Johnson" → "Brandon Johnson");
-    where two full names share the surname it stays apart (ambiguous).
-    """
-    full: dict[str, str] = {}
-    surnames: dict[str, set[str]] = {}
-    for name, kind in names:
-        key = name_key(name)
-        if len(key.split()) > 1 or kind == "organisation":
-            current = full.get(key)
-            full[key] = name if current is None or len(name) > len(current) else current
-            if kind == "person":
-                surnames.setdefault(key.split()[-1], set()).add(key)
-    result = {}
-    for name, kind in names:
-        key = name_key(name)
-        if key in full:
-            result[(name, kind)] = full[key]
-        elif kind == "person" and len(surnames.get(key, ())) == 1:
-            result[(name, kind)] = full[next(iter(surnames[key]))]
-        else:
-            result[(name, kind)] = name
-    return result

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING
 
 from . import variants
 from .records import Analyser, Article, ArticleResult, Quote, quote_dict, quote_from_dict
-from .speakers import link, name_key
+from .linking import SpeakerName, link
+from .speakers import name_key
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from .indexing import IndexReport, Progress
@@ -74,8 +75,9 @@ CREATE TABLE IF NOT EXISTS article_speakers (
 );
 """ + QUOTES_TABLE.format(name="quotes") + """CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, speaker_kind);
-CREATE TABLE IF NOT EXISTS speaker_links (
+CREATE TABLE IF NOT EXISTS speaker_links (     -- article-level names -> index-wide speakers (linking.py)
     name TEXT NOT NULL, kind TEXT NOT NULL, speaker TEXT NOT NULL,
+    reason TEXT NOT NULL DEFAULT '',            -- why the name is that speaker's ('' where it is its own)
     PRIMARY KEY (name, kind)
 );
 CREATE INDEX IF NOT EXISTS speaker_links_speaker ON speaker_links(speaker);
@@ -216,6 +218,7 @@ class Index:
             self.db.execute("DROP TABLE quotes")
             self.db.execute("ALTER TABLE quotes_new RENAME TO quotes")
             self.db.execute("ALTER TABLE articles ADD COLUMN analyser TEXT")
+            self.db.execute("ALTER TABLE speaker_links ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
             for statement in _statements(SCHEMA):     # executescript would commit first
                 self.db.execute(statement)
             self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
@@ -322,15 +325,20 @@ class Index:
         return article_id
 
     def relink_speakers(self) -> None:
-        """Recompute which article-level speakers are one person across the index."""
-        names = [(r[0], r[1]) for r in self.db.execute("SELECT DISTINCT name, kind FROM article_speakers")]
-        names += [(r[0], r[1]) for r in self.db.execute(
-            "SELECT DISTINCT speaker, speaker_kind FROM quotes WHERE speaker IS NOT NULL")]
-        mapping = link(sorted(set(names)))
+        """Recompute which article-level speakers are one person across the index (linking.py)."""
+        genders: dict[tuple[str, str], set[str]] = {}
+        for name, kind, gender in self.db.execute("SELECT name, kind, gender FROM article_speakers"):
+            genders.setdefault((name, kind), set()).update([gender] if gender else [])
+        counts = {(r[0], r[1]): r[2] for r in self.db.execute(
+            "SELECT speaker, speaker_kind, COUNT(*) FROM quotes WHERE speaker IS NOT NULL GROUP BY 1, 2")}
+        names = sorted(set(counts) | set(genders), key=lambda n: (n[0], n[1] or ""))
+        # A gender only where every article that names the speaker agrees on it.
+        links = link([SpeakerName(name, kind, next(iter(genders[name, kind])) if len(genders.get((name, kind), ())) == 1
+                                  else None, counts.get((name, kind), 0)) for name, kind in names])
         with self._writing():
             self.db.execute("DELETE FROM speaker_links")
-            self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?)",
-                                [(n, k, s) for (n, k), s in mapping.items()])
+            self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?,?)",
+                                [(name, kind, found.speaker, found.reason) for (name, kind), found in links.items()])
 
     def regroup(self) -> None:
         """Recompute the groups of quotes printed by several articles (after speakers are relinked)."""
@@ -440,7 +448,8 @@ class Index:
         return row[0] if row else None
 
     def speakers(self) -> list[dict]:
-        """Each index-wide speaker: name, kind, aliases, number of quotes and of articles."""
+        """Each index-wide speaker: name, kind, aliases, number of quotes and of articles, and the names
+        other articles gave it with why they were linked (linking.py)."""
         out: dict[tuple[str, str], dict] = {}
         for name, kind, aliases, article_id in self.db.execute(
                 "SELECT COALESCE(l.speaker, s.name), s.kind, s.aliases, s.article_id FROM article_speakers s "
@@ -456,12 +465,17 @@ class Index:
                                                   "quotes": 0, "articles": set()})
             entry["quotes"] += n
             entry["articles"].add(article_id)
+        linked: dict[tuple[str, str], list[dict]] = {}
+        for speaker, kind, name, reason in self.db.execute(
+                "SELECT speaker, kind, name, reason FROM speaker_links WHERE reason != '' ORDER BY name"):
+            linked.setdefault((speaker, kind), []).append({"name": name, "reason": reason})
         result = []
         for entry in out.values():
             if not entry["quotes"]:
                 continue
             entry["aliases"] = _distinct_aliases(entry["aliases"], entry["speaker"])
             entry["articles"] = len(entry["articles"])
+            entry["linked"] = linked.get((entry["speaker"], entry["kind"]), [])
             result.append(entry)
         return sorted(result, key=lambda e: (-e["quotes"], e["speaker"]))
     def match_speakers(self, query: str) -> list[str]:

@@ -5,8 +5,16 @@ import json
 
 from click.testing import CliRunner
 
+import quotes
 from quotes.cli import main
-from quotes.speakers import link, name_key
+from quotes.linking import SpeakerName, link
+from quotes.speakers import name_key
+
+
+def linked(*names: tuple) -> dict[str, str]:
+    """Each name's index-wide speaker, for (name, kind[, gender]) tuples."""
+    found = link([SpeakerName(*n) for n in names])
+    return {name: found[(name, kind)].speaker for name, kind, *_ in names}
 
 
 def test_name_key_ignores_dots_and_case():
@@ -14,26 +22,68 @@ def test_name_key_ignores_dots_and_case():
 
 
 def test_a_surname_links_to_the_one_full_name_in_the_index():
-    mapping = link([("Brandon Johnson", "person"), ("Johnson", "person"), ("Donald Trump", "person")])
-    assert mapping[("Johnson", "person")] == "Brandon Johnson"
+    assert linked(("Brandon Johnson", "person"), ("Johnson", "person"), ("Donald Trump", "person"))["Johnson"] \
+        == "Brandon Johnson"
 
 
 def test_a_surname_shared_by_two_people_stays_apart():
-    mapping = link([("Brandon Johnson", "person"), ("Mike Johnson", "person"), ("Johnson", "person")])
-    assert mapping[("Johnson", "person")] == "Johnson"
+    assert linked(("Brandon Johnson", "person"), ("Mike Johnson", "person"), ("Johnson", "person"))["Johnson"] \
+        == "Johnson"
+
+
+def test_a_gender_tells_two_people_of_one_surname_apart():
+    names = [("Barack Obama", "person", "m"), ("Michelle Obama", "person", "f"), ("Obama", "person", "m")]
+    assert linked(*names)["Obama"] == "Barack Obama"
+    assert linked(*names[:2], ("Obama", "person"))["Obama"] == "Obama"        # no gender: no guess
 
 
 def test_an_organisation_never_absorbs_a_person():
-    mapping = link([("White House", "organisation"), ("House", "person")])
-    assert mapping[("House", "person")] == "House"
+    assert linked(("White House", "organisation"), ("House", "person"))["House"] == "House"
 
 
-def test_an_article_that_only_says_johnson_joins_brandon_johnson(tmp_path):
-    (tmp_path / "full.txt").write_text("“We will not comply,” Chicago Mayor Brandon Johnson said.\n", encoding="utf-8")
-    (tmp_path / "short.txt").write_text("“Chicago stands firm,” Johnson told reporters on Monday.\n", encoding="utf-8")
+def test_a_middle_initial_joins_the_plain_name_unless_two_initials_compete():
+    assert linked(("Paul D. Ryan", "person"), ("Paul Ryan", "person"))["Paul D. Ryan"] == "Paul Ryan"
+    bushes = linked(("George W. Bush", "person"), ("George H. W. Bush", "person"), ("George Bush", "person"))
+    assert len(set(bushes.values())) == 3
+    assert linked(("African - Americans", "person"), ("African Americans", "person"))["African - Americans"] \
+        == "African - Americans"        # a dash is no initial
+
+
+def test_a_word_before_a_full_name_is_no_part_of_it():
+    names = [("Republican Donald Trump", "person"), ("Donald Trump", "person")]
+    found = link([SpeakerName(*n) for n in names])
+    assert found[names[0]].speaker == "Donald Trump" and "'republican' before the name" in found[names[0]].reason
+    assert found[names[1]].reason == ""
+
+
+def test_ner_leaves_a_modifier_out_of_the_name():
+    quote = quotes.extract("“We will win this,” Rival Hillary Clinton said at the rally.")[0]
+    assert quote.attribution.speaker == "Hillary Clinton" and quote.attribution.mention.text == "Rival Hillary Clinton"
+
+
+def index_articles(tmp_path, articles: dict[str, str]):
+    """An index of one-line articles (file stem -> text), and a function running a command on it."""
+    for stem, text in articles.items():
+        (tmp_path / f"{stem}.txt").write_text(text + "\n", encoding="utf-8")
     db = tmp_path / "q.db"
     runner = CliRunner()
     assert runner.invoke(main, ["index", str(tmp_path), "--db", str(db), "-q"]).exit_code == 0
-    rows = json.loads(runner.invoke(main, ["list", "--speaker", "johnson", "--db", str(db), "--format", "json"]).output)
+    return lambda *args: runner.invoke(main, [*args, "--db", str(db)]).output
+
+
+def test_an_article_that_only_says_johnson_joins_brandon_johnson(tmp_path):
+    run = index_articles(tmp_path, {"full": "“We will not comply,” Chicago Mayor Brandon Johnson said.",
+                                    "short": "“Chicago stands firm,” Johnson told reporters on Monday."})
+    rows = json.loads(run("list", "--speaker", "johnson", "--format", "json"))
     assert sorted(r["article"] for r in rows) == ["full", "short"]
     assert {r["speaker"] for r in rows} == {"Brandon Johnson"}
+
+
+def test_speakers_explain_says_why_names_from_other_articles_were_linked(tmp_path):
+    run = index_articles(tmp_path, {"nyt": "“The House will act,” Speaker Paul D. Ryan said on Monday.",
+                                    "wire": "“We have the votes,” House Speaker Paul Ryan said."})
+    entries = json.loads(run("speakers", "--format", "json"))
+    assert [(e["speaker"], e["quotes"], e["linked"]) for e in entries] == \
+        [("Paul Ryan", 2, [{"name": "Paul D. Ryan", "reason": "middle initial"}])]
+    table = run("speakers", "--explain")
+    assert "linked because" in table and "Paul D. Ryan: middle initial" in table
