@@ -224,7 +224,7 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
         possessive = False
     if not name_tokens:
         return None
-    while len(name_tokens) > 2 and _lead_in(name_tokens[0], name_tokens[1]):
+    while len(name_tokens) > 1 and _lead_in(doc, name_tokens):
         name_tokens = name_tokens[1:]
     # The article's own characters, not tokens joined by spaces ("Holtz-Eakin", not "Holtz - Eakin").
     name = " ".join(doc.text[name_tokens[0].start:name_tokens[-1].end].split())
@@ -239,14 +239,26 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
                     possessive=possessive, tagged_person=bool(tags & NER_PERSON), place=tags <= NER_PLACE)
 
 
-def _lead_in(first: Token, second: Token) -> bool:
-    """A capitalised word before a person's name that is no part of it: "Rival Hillary Clinton",
-    "Republican Donald Trump". The evidence is NER's, where it ran (the person starts at the second
-    word), else a modifier ("Republican") before a known first name."""
-    if first.ner is not None and second.ner is not None:
-        return first.ner.split("-")[-1] not in NER_PERSON and second.ner in ("B-PERSON", "B-PER")
+def _lead_in(doc: ParsedArticle, name_tokens: list[Token]) -> bool:
+    """The first word is no part of the person's name that follows it: "Rival Hillary Clinton",
+    "Does Rubio", "Republican Donald Trump".
+
+    With NER: the person starts at the second word (B- or S-PERSON), and the first word is one
+    the lexicon says is no name or one the article itself prints in lower case ("does",
+    "despite"); NER alone also leaves out first names it does not know ("Gene Sperling").
+    Without NER: a modifier before a known first name and a surname.
+    """
+    first, second = name_tokens[0], name_tokens[1]
     lex = lexicon.load()
-    return first.text.lower() in lex.title_modifiers and second.text.lower() in lex.first_name_gender
+    low = first.text.lower()
+    if first.ner is not None and second.ner is not None:
+        return first.ner.split("-")[-1] not in NER_PERSON and second.ner in PERSON_STARTS and (
+            low in lex.not_names or low in lex.title_modifiers
+            or re.search(rf"(?<!\w){re.escape(low)}(?!\w)", doc.text) is not None)
+    return len(name_tokens) > 2 and low in lex.title_modifiers and second.text.lower() in lex.first_name_gender
+
+
+PERSON_STARTS = {"B-PERSON", "S-PERSON", "B-PER", "S-PER"}
 
 
 def _same_sentence(tokens: tuple[Token, ...], k: int, sentence: int) -> bool:

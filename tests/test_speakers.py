@@ -56,9 +56,16 @@ def test_a_word_before_a_full_name_is_no_part_of_it():
     assert found[names[1]].reason == ""
 
 
-def test_ner_leaves_a_modifier_out_of_the_name():
-    quote = quotes.extract("“We will win this,” Rival Hillary Clinton said at the rally.")[0]
+def test_a_word_the_article_prints_in_lower_case_is_no_part_of_the_name_ner_starts_after_it():
+    quote = quotes.extract("“We will win this,” Rival Hillary Clinton said, as her rival mocked her.")[0]
     assert quote.attribution.speaker == "Hillary Clinton" and quote.attribution.mention.text == "Rival Hillary Clinton"
+    quote = quotes.extract("Does Rubio, like Tilton, oppose it? “No,” Rubio said, and he does not.")[0]
+    assert quote.attribution.speaker == "Rubio"
+
+
+def test_a_first_name_ner_does_not_know_stays_in_the_name():
+    quote = quotes.extract("“The tax plan is a giveaway,” Gene Sperling said on Monday.")[0]
+    assert quote.attribution.speaker == "Gene Sperling"
 
 
 def index_articles(tmp_path, articles: dict[str, str]):
