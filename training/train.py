@@ -4,8 +4,11 @@
 
 Each model is a step; each step keeps its work files under training/work/<step>/
 and skips what is already done, so after an interruption run the same command
-again. Steps: the tokenizer (tokens + sentences), then the NER model (PER, ORG,
-LOC; `--only ner` for just this one).
+again. Steps: the tokenizer (tokens + sentences), the NER model (PER, ORG,
+LOC; `--only ner` for just this one), then the POS tagger (`pos`) and the
+dependency parser (`depparse`), which share training/work/syntax/ and are
+written to training/work/syntax/final/ (`--install-syntax` to copy them into
+quotes/models/ as well).
 """
 from __future__ import annotations
 
@@ -18,10 +21,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import train_ner  # noqa: E402  (needs the path above)
+import train_syntax  # noqa: E402
 import train_tokenizer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-STEPS = ("tokenizer", "ner")
+STEPS = ("tokenizer", "ner", "pos", "depparse")
+# Steps of train_syntax.py: its model name and the folder both steps share.
+SYNTAX_STEPS = {"pos": "tagger", "depparse": "parser"}
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -37,6 +43,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="optimiser steps for the tokenizer (default: %(default)s)")
     parser.add_argument("--ner-steps", type=int, default=train_ner.TrainConfig.steps,
                         help="most optimiser steps for the NER model (default: %(default)s)")
+    parser.add_argument("--pos-steps", type=int, default=train_syntax.TaggerConfig.steps,
+                        help="optimiser steps for the POS tagger (default: %(default)s)")
+    parser.add_argument("--depparse-steps", type=int, default=train_syntax.ParserConfig.steps,
+                        help="optimiser steps for the dependency parser (default: %(default)s)")
+    parser.add_argument("--install-syntax", action="store_true",
+                        help="also copy the POS tagger and parser into quotes/models/ (by default they "
+                             "stay in training/work/syntax/final/; pipeline.json is not changed)")
     return parser.parse_args(argv)
 
 
@@ -49,6 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {args.data} has no ud-ewt/ folder; pass --data DIR", file=sys.stderr)
         return 2
     for step in args.only or STEPS:
+        if step in SYNTAX_STEPS:
+            run_syntax(args, step)
+            continue
         work = args.work / step
         if args.fresh and work.exists():
             shutil.rmtree(work)
@@ -58,6 +74,21 @@ def main(argv: list[str] | None = None) -> int:
         elif step == "ner":
             train_ner.run(args.data.resolve(), work.resolve(), train_ner.TrainConfig(steps=args.ner_steps))
     return 0
+
+
+def run_syntax(args: argparse.Namespace, step: str) -> None:
+    """One model of train_syntax.py; --fresh deletes only that model's run, not the shared data."""
+    work = args.work / "syntax"
+    model = SYNTAX_STEPS[step]
+    tagger = train_syntax.TaggerConfig(steps=args.pos_steps)
+    parser = train_syntax.ParserConfig(steps=args.depparse_steps)
+    run_dir = work / "runs" / (tagger if model == "tagger" else parser).run
+    if args.fresh and run_dir.exists():
+        shutil.rmtree(run_dir)
+    # The parser's evaluation runs after the tagger's predicted tags, so it is scored with the
+    # depparse step (or with pos when the parser is already there).
+    train_syntax.run(args.data.resolve(), work.resolve(), tagger, parser, only=(model,),
+                     models_dir=train_syntax.MODELS_DIR if args.install_syntax else None)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,706 @@
+"""Train the bundled Stanza POS tagger and dependency parser on UD English EWT + GUM.
+
+    python training/train.py --only pos --only depparse   # as steps of all models
+    python training/train_syntax.py                       # both models, then the evaluation
+    python training/train_syntax.py --only tagger --steps 300 --run probe   # a try-out run
+    python training/train_syntax.py --install             # also copy them into quotes/models/
+
+The run is split into stages; each one is skipped when its outputs are already up to date, so
+the command can simply be run again after an interruption:
+
+1. prepare  - EWT keeps its train/dev/test split; GUM is split by document as for the
+              tokenizer (common.gum_split). Multi-word tokens become the words the bundled
+              tokenizer produces (train_tokenizer.load: clitics split off, "gonna" whole), the
+              training set gets the tokenizer's news-style punctuation (curly and NYT quote
+              marks, em dashes; fixed seed), and LEMMA is set to FORM everywhere, so the parser
+              learns from exactly what the pipeline's identity lemmatizer gives it. Raw text of
+              the test sets is written with Stanza's `conllu_to_text`.
+2. train    - the tagger and the parser, each by a loop here over Stanza's own Trainer, data
+              classes and update rule, with training/syntax_patch.py applied (the same functions
+              through cheaper autograd graphs, 3-8x faster a step on a CPU). A full checkpoint
+              (model, optimiser, scheduler, step, position in the data) is saved after every
+              `eval_every` steps and the random state is reseeded per chunk, so a killed run
+              resumes where its last checkpoint was and gives the same model. The best model on
+              dev (EWT dev + GUM dev: UPOS for the tagger, LAS for the parser) is kept.
+3. install  - the best models, stripped of this machine's paths, to
+              training/work/syntax/final/en_tagger.pt and en_parser.pt; with --install also
+              to quotes/models/ (pipeline.json is not touched).
+4. evaluate - through a plain `stanza.Pipeline` (no patch): the bundled tokenizer + the tagger +
+              the identity lemmatizer + the parser on the raw text of EWT test, GUM test and the
+              GUM test news/interview documents, and the same from gold tokens; scored with the
+              UD evaluator (UPOS, XPOS, UFeats, AllTags, UAS, LAS). Speed in tokens/s of each
+              processor on the PolNeAR dev articles, one torch thread. Everything goes to
+              training/work/syntax/summary.json.
+
+Why loops here rather than `python -m stanza.models.tagger` / `parser`: the tagger trainer saves
+nothing but the best model, so it cannot resume; the parser's `--checkpoint` restores the model
+and optimiser but starts the data over with a new shuffle, and neither can run under the patch
+or evaluate the parser after the predicted tags of our own tagger.
+
+The parser is trained without tag features (`tag_emb_dim` 0): with gold tags at training time
+and predicted ones in use, a parser in the issue's measurements lost 10 LAS points (80.6 to
+70.5) behind a 90 UPOS tagger; without tag input it sees the same input in training and in use,
+and the two models train at the same time.
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import logging
+import os
+import random
+import sys
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import syntax_patch  # noqa: E402  (needs the path above)
+import train_tokenizer  # noqa: E402
+from common import fingerprint, gum_split, install_model, load_checkpoint, save_atomic  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+DEFAULT_WORK = REPO / "training" / "work" / "syntax"
+MODELS_DIR = REPO / "quotes" / "models"
+TOKENIZER = MODELS_DIR / "en_tokenizer.pt"
+NER = MODELS_DIR / "en_ner.pt"
+POLNEAR_DEV = REPO.parent / "shared" / "eval" / "polnear" / "dev" / "text"
+TARGETS = {"tagger": "en_tagger.pt", "parser": "en_parser.pt"}
+
+SEED = 1234
+# Bump when the prepared data would change, so old work files are rebuilt.
+PREPARE_VERSION = 1
+# GUM genres held out and reported on their own: the closest to the news the tool reads.
+NEWS_GENRES = ("news", "interview")
+EVAL_SETS = ("ewt-test", "gum-test", "gum-test-news")
+
+log = logging.getLogger("train_syntax")
+
+
+# --------------------------------------------------------------------------
+# Stage 1: prepare
+# --------------------------------------------------------------------------
+
+def input_files(data: Path) -> dict[str, list[Path]]:
+    gum = gum_split(data / "gum")
+    ewt = {part: train_tokenizer.ewt_file(data, part) for part in ("train", "dev", "test")}
+    return {
+        "train": [ewt["train"], *gum["train"]],
+        "dev": [ewt["dev"], *gum["dev"]],
+        "ewt-test": [ewt["test"]],
+        "gum-test": gum["test"],
+        "gum-test-news": [p for p in gum["test"] if p.name.split("_")[1] in NEWS_GENRES],
+    }
+
+
+def lemma_is_form(sentences: list) -> None:
+    for sentence in sentences:
+        for row in sentence.rows:
+            if train_tokenizer.is_word(row):
+                row[2] = row[1]
+
+
+def prepare(data: Path, work: Path) -> str:
+    """Write <set>.conllu (and <set>.txt for the test sets) to work/data/; returns the data key."""
+    from stanza.utils.datasets.conllu_to_text import convert_text
+
+    files = input_files(data)
+    key = fingerprint(files, {"version": PREPARE_VERSION, "seed": SEED,
+                              "tokenizer_prepare": train_tokenizer.PREPARE_VERSION})
+    out = work / "data"
+    stamp = out / "prepared.json"
+    if stamp.exists() and json.loads(stamp.read_text()).get("key") == key:
+        log.info("prepare: up to date (%s)", stamp)
+        return key
+    out.mkdir(parents=True, exist_ok=True)
+    summary = {}
+    for name, paths in files.items():
+        sentences = train_tokenizer.load(paths)
+        styles = None
+        if name == "train":
+            styles = train_tokenizer.restyle(sentences, random.Random(f"{SEED}:syntax-train"))
+        lemma_is_form(sentences)
+        train_tokenizer.write_conllu(sentences, out / f"{name}.conllu")
+        if name in EVAL_SETS:
+            convert_text(str(out / f"{name}.conllu"), str(out / f"{name}.txt"))
+        words = sum(train_tokenizer.is_word(r) for s in sentences for r in s.rows)
+        summary[name] = {"files": len(paths), "sentences": len(sentences), "words": words, "styles": styles}
+        log.info("prepare: %s: %s", name, summary[name])
+    stamp.write_text(json.dumps({"key": key, "sets": summary}, indent=2))
+    return key
+
+
+# --------------------------------------------------------------------------
+# Stage 2: train
+# --------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TaggerConfig:
+    """Stanza's tagger with smaller sizes (chosen by the learning curves in training/SYNTAX.md)."""
+    run: str = "tagger"
+    steps: int = 3000
+    eval_every: int = 200          # steps between dev evaluations and checkpoints
+    batch_size: int = 250          # sentences (Stanza's default)
+    hidden_dim: int = 128
+    char_hidden_dim: int = 128
+    word_emb_dim: int = 75
+    char_emb_dim: int = 50
+    tag_emb_dim: int = 32
+    transformed_dim: int = 100
+    deep_biaff_hidden_dim: int = 128
+    composite_deep_biaff_hidden_dim: int = 64
+    num_layers: int = 2
+    word_cutoff: int = 2           # rarer words share the unknown-word vector, as unseen ones do
+    dropout: float = 0.5
+    word_dropout: float = 0.33
+    lr: float = 3e-3               # Stanza's default Adam
+    seed: int = SEED
+    threads: int = 1               # not part of the run key (no effect on results)
+
+    kind = "tagger"
+
+    def stanza_flags(self) -> list[str]:
+        return ["--batch_size", str(self.batch_size), "--hidden_dim", str(self.hidden_dim),
+                "--char_hidden_dim", str(self.char_hidden_dim), "--word_emb_dim", str(self.word_emb_dim),
+                "--char_emb_dim", str(self.char_emb_dim), "--tag_emb_dim", str(self.tag_emb_dim),
+                "--transformed_dim", str(self.transformed_dim),
+                "--deep_biaff_hidden_dim", str(self.deep_biaff_hidden_dim),
+                "--composite_deep_biaff_hidden_dim", str(self.composite_deep_biaff_hidden_dim),
+                "--num_layers", str(self.num_layers), "--word_cutoff", str(self.word_cutoff),
+                "--dropout", str(self.dropout), "--word_dropout", str(self.word_dropout), "--lr", str(self.lr)]
+
+
+@dataclass(frozen=True)
+class ParserConfig:
+    """Stanza's graph parser with smaller sizes and no tag features (see the module docstring)."""
+    run: str = "parser"
+    steps: int = 3000
+    eval_every: int = 200
+    batch_size: int = 5000         # tokens (Stanza's default)
+    hidden_dim: int = 160
+    char_hidden_dim: int = 128
+    word_emb_dim: int = 75
+    char_emb_dim: int = 50
+    tag_emb_dim: int = 0
+    transformed_dim: int = 100
+    deep_biaff_hidden_dim: int = 160
+    deep_biaff_output_dim: int = 80
+    num_layers: int = 2
+    word_cutoff: int = 2
+    dropout: float = 0.5
+    word_dropout: float = 0.33
+    optim: str = "adadelta"        # Stanza's first-stage optimiser and lr
+    lr: float = 2.0
+    seed: int = SEED
+    threads: int = 1
+
+    kind = "parser"
+
+    def stanza_flags(self) -> list[str]:
+        return ["--batch_size", str(self.batch_size), "--hidden_dim", str(self.hidden_dim),
+                "--char_hidden_dim", str(self.char_hidden_dim), "--word_emb_dim", str(self.word_emb_dim),
+                "--char_emb_dim", str(self.char_emb_dim), "--tag_emb_dim", str(self.tag_emb_dim),
+                "--transformed_dim", str(self.transformed_dim),
+                "--deep_biaff_hidden_dim", str(self.deep_biaff_hidden_dim),
+                "--deep_biaff_output_dim", str(self.deep_biaff_output_dim),
+                "--num_layers", str(self.num_layers), "--word_cutoff", str(self.word_cutoff),
+                "--dropout", str(self.dropout), "--word_dropout", str(self.word_dropout),
+                "--optim", self.optim, "--lr", str(self.lr)]
+
+
+Config = TaggerConfig | ParserConfig
+
+
+def _run_key(config: Config, data_key: str) -> str:
+    """The settings a checkpoint must share to be resumed (not steps: a finished run can be extended)."""
+    settings = {k: v for k, v in asdict(config).items() if k not in ("steps", "threads")}
+    return json.dumps({"kind": config.kind, "data": data_key, **settings}, sort_keys=True)
+
+
+def stanza_args(config: Config, work: Path, run_dir: Path) -> dict:
+    """Stanza's own defaults for the model, with our files and sizes, no pretrained vectors."""
+    if config.kind == "tagger":
+        from stanza.models import tagger as module
+    else:
+        from stanza.models import parser as module
+    args = module.parse_args([
+        "--mode", "train", "--lang", "en", "--shorthand", "en_quotes", "--cpu", "--no_pretrain",
+        "--no_bert_model", "--train_file", str(work / "data" / "train.conllu"),
+        "--eval_file", str(work / "data" / "dev.conllu"), "--save_dir", str(run_dir),
+        "--save_name", "best.pt", "--seed", str(config.seed), "--max_steps", str(config.steps),
+        *config.stanza_flags()])
+    args["device"] = "cpu"
+    return args
+
+
+class TaggerData:
+    """Training batches of the tagger: sentences shuffled per epoch (seeded by the epoch)."""
+
+    def __init__(self, args: dict, train_file: Path, seed: int):
+        from stanza.models.common.doc import Document
+        from stanza.models.pos.data import Dataset
+        from stanza.models.pos.tag_columns import tag_columns_from_args
+        from stanza.utils.conll import CoNLL
+
+        doc = Document(CoNLL.conll2dict(input_file=str(train_file))[0])
+        columns = tag_columns_from_args(args)
+        self.vocab = Dataset.init_vocab([doc], args, columns)
+        self.dataset = Dataset(doc, args, None, vocab=self.vocab, evaluation=False, tag_columns=columns)
+        self.batch_size = args["batch_size"]
+        self.seed = seed
+        self._epoch, self._batches = -1, []
+
+    def epoch(self, epoch: int) -> int:
+        """Make epoch's batches current; returns how many there are."""
+        if epoch != self._epoch:
+            order = list(range(len(self.dataset)))
+            random.Random(f"{self.seed}:epoch{epoch}").shuffle(order)
+            self._epoch = epoch
+            self._batches = [order[i:i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+        return len(self._batches)
+
+    def batch(self, index: int):
+        return self.dataset.collate_fn([self.dataset[i] for i in self._batches[index]])
+
+
+class ParserData:
+    """Training batches of the parser: Stanza's length-sorted token-budget batches, reshuffled per
+    epoch under a seed of the epoch."""
+
+    def __init__(self, args: dict, train_file: Path, seed: int):
+        from stanza.models.depparse.data import DataLoader
+        from stanza.utils.conll import CoNLL
+
+        self.loader = DataLoader(CoNLL.conll2doc(input_file=str(train_file)), args["batch_size"], args, None,
+                                 evaluation=False)
+        self.vocab = self.loader.vocab
+        self.seed = seed
+        self._epoch = -1
+
+    def epoch(self, epoch: int) -> int:
+        if epoch != self._epoch:
+            state = random.getstate()
+            random.seed(f"{self.seed}:epoch{epoch}")
+            self.loader.reshuffle()
+            random.setstate(state)
+            self._epoch = epoch
+        return len(self.loader)
+
+    def batch(self, index: int):
+        return self.loader[index]
+
+
+def _score_file(gold: Path, pred_text: str) -> dict:
+    """UD evaluator scores (F1 x 100) of a predicted CoNLL-U text against a gold file."""
+    from stanza.models.common.utils import ud_scores
+
+    evaluation = ud_scores(str(gold), io.StringIO(pred_text))
+    metrics = ("Tokens", "Sentences", "Words", "UPOS", "XPOS", "UFeats", "AllTags", "UAS", "LAS", "CLAS")
+    return {m: round(evaluation[m].f1 * 100, 2) for m in metrics if m in evaluation}
+
+
+def tagger_dev(trainer, args: dict, dev_file: Path) -> dict:
+    """Tag the dev file with gold tokens and score it."""
+    import torch
+    from stanza.models.common import utils
+    from stanza.models.pos.data import Dataset
+    from stanza.models.tagger import set_predictions
+    from stanza.utils.conll import CoNLL
+
+    doc = CoNLL.conll2doc(input_file=str(dev_file))
+    data = Dataset(doc, args, None, vocab=trainer.vocab, evaluation=True, sort_during_eval=True)
+    preds, indices = [], []
+    with torch.no_grad():
+        for batch in data.to_loader(batch_size=args["batch_size"]):
+            preds += trainer.predict(batch)
+            indices.extend(batch.idx)
+    set_predictions(data.doc, trainer, utils.unsort(preds, indices))
+    return _score_file(dev_file, "{:C}\n\n".format(data.doc))
+
+
+def parser_dev(trainer, args: dict, dev_file: Path) -> dict:
+    """Parse the dev file (gold tokens; its tags are unused without tag features) and score it."""
+    from stanza.models.common.doc import DEPREL, HEAD
+    from stanza.models.depparse.data import DataLoader
+    from stanza.models.depparse.utils import predict_dataset
+    from stanza.utils.conll import CoNLL
+
+    batch = DataLoader(CoNLL.conll2doc(input_file=str(dev_file)), args["batch_size"], args, None,
+                       vocab=trainer.vocab, evaluation=True, sort_during_eval=True)
+    preds = predict_dataset(trainer, batch)
+    batch.doc.set([HEAD, DEPREL], [y for x in preds for y in x])
+    return _score_file(dev_file, "{:C}\n\n".format(batch.doc))
+
+
+def _optimizers(trainer) -> dict:
+    # Stanza names them differently in the two trainers.
+    return trainer.optimizers if hasattr(trainer, "optimizers") else trainer.optimizer
+
+
+def train(work: Path, data_key: str, config: Config) -> dict:
+    """Train in chunks of eval_every steps; resume from runs/<run>/checkpoint.pt when it matches."""
+    import torch
+    from stanza.models.common import utils
+
+    run_dir = work / "runs" / config.run
+    run_key = _run_key(config, data_key)
+    checkpoint_path = run_dir / "checkpoint.pt"
+    state, finished = load_checkpoint(checkpoint_path, run_key, config.steps, log)
+    if finished:
+        return state
+
+    torch.set_num_threads(config.threads)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    args = stanza_args(config, work, run_dir)
+    utils.set_random_seed(config.seed)
+    dev_file = work / "data" / "dev.conllu"
+    if config.kind == "tagger":
+        from stanza.models.pos.trainer import Trainer
+
+        data = TaggerData(args, work / "data" / "train.conllu", config.seed)
+        trainer = Trainer(args=args, vocab=data.vocab, pretrain=None, device="cpu")
+        dev_score, metric = (lambda: tagger_dev(trainer, args, dev_file)), "UPOS"
+        schedulers = {}
+    else:
+        from stanza.models.depparse.trainer import GraphTrainer
+
+        data = ParserData(args, work / "data" / "train.conllu", config.seed)
+        trainer = GraphTrainer(args=args, vocab=data.vocab, pretrain=None, device="cpu")
+        dev_score, metric = (lambda: parser_dev(trainer, args, dev_file)), "LAS"
+        schedulers = trainer.scheduler
+    optimizers = _optimizers(trainer)
+    params = sum(p.numel() for p in trainer.model.parameters())
+    if state is None:
+        state = {"run_key": run_key, "step": 0, "epoch": 0, "index": 0, "best_dev": -1.0, "best_step": 0,
+                 "seconds": 0.0, "history": [], "done": False, "params": params}
+    else:
+        trainer.model.load_state_dict(state["model"])
+        for name, opt in optimizers.items():
+            opt.load_state_dict(state["optimizers"][name])
+        for name, scheduler in schedulers.items():
+            scheduler.load_state_dict(state["schedulers"][name])
+        log.info("train: %s resuming at step %d", config.run, state["step"])
+    log.info("train: %s, %d parameters, %d batches an epoch", config.run, params, data.epoch(state["epoch"]))
+
+    while not state["done"] and state["step"] < config.steps:
+        started = time.monotonic()
+        utils.set_random_seed(config.seed + state["step"])
+        end = min(state["step"] + config.eval_every, config.steps)
+        losses = []
+        with syntax_patch.patched():
+            for _ in range(state["step"], end):
+                if state["index"] >= data.epoch(state["epoch"]):
+                    state["epoch"], state["index"] = state["epoch"] + 1, 0
+                    data.epoch(state["epoch"])
+                result = trainer.update(data.batch(state["index"]), eval=False)
+                losses.append(float(result[0] if isinstance(result, tuple) else result))
+                state["index"] += 1
+        train_seconds = time.monotonic() - started
+        scores = dev_score()
+        dev = scores[metric]
+        for scheduler in schedulers.values():
+            scheduler.step(num_steps=end - state["step"], metrics=dev / 100)
+        best = dev > state["best_dev"]
+        if best:
+            state["best_dev"], state["best_step"] = dev, end
+            tmp = run_dir / "best.pt.tmp"
+            trainer.save(str(tmp))
+            if not tmp.exists():
+                raise RuntimeError(f"Stanza could not save {tmp}")
+            os.replace(tmp, run_dir / "best.pt")
+        state["step"] = end
+        state["seconds"] += time.monotonic() - started
+        state["history"].append({"step": end, "loss": round(sum(losses) / len(losses), 4), "dev": scores,
+                                 "train_seconds": round(train_seconds, 1),
+                                 "seconds": round(time.monotonic() - started, 1)})
+        state["model"] = trainer.model.state_dict()
+        state["optimizers"] = {name: opt.state_dict() for name, opt in optimizers.items()}
+        state["schedulers"] = {name: s.state_dict() for name, s in schedulers.items()}
+        save_atomic(state, checkpoint_path)
+        log.info("train: %s step %d/%d  loss %.3f  dev %s %.2f%s  (%.2f s/step, %.0f s)", config.run, end,
+                 config.steps, state["history"][-1]["loss"], metric, dev, "  best" if best else "",
+                 train_seconds / max(1, len(losses)), state["history"][-1]["seconds"])
+    return state
+
+
+# --------------------------------------------------------------------------
+# Stage 3: install
+# --------------------------------------------------------------------------
+
+# Config entries that only name files or settings of the training machine.
+_LOCAL_KEYS = ("train_file", "eval_file", "output_file", "save_dir", "save_name", "data_dir", "wordvec_dir",
+               "wordvec_file", "wordvec_pretrain_file", "charlm_save_dir", "charlm_forward_file",
+               "charlm_backward_file", "checkpoint_save_name", "continue_from", "silver_file", "wandb_name")
+
+
+def install(work: Path, config: Config, models_dir: Path | None = None) -> Path:
+    """The best model, without local paths, to work/final/ (and to models_dir when given)."""
+    best = work / "runs" / config.run / "best.pt"
+    target = install_model(best, work / "final" / TARGETS[config.kind], _LOCAL_KEYS, log)
+    if models_dir is not None:
+        install_model(best, models_dir / TARGETS[config.kind], _LOCAL_KEYS, log)
+    return target
+
+
+# --------------------------------------------------------------------------
+# Stage 4: evaluate
+# --------------------------------------------------------------------------
+
+def build_pipeline(tagger: Path, parser: Path | None, pretokenized: bool = False, ner: bool = False):
+    """A plain stanza.Pipeline as quotes/nlp.py builds the bundled one, with pos, lemma (identity)
+    and depparse added through their model paths."""
+    import stanza
+
+    processors = ["tokenize"] + (["ner"] if ner else []) + ["pos"]
+    kwargs = {"tokenize_model_path": str(TOKENIZER), "pos_model_path": str(tagger)}
+    if ner:
+        kwargs["ner_model_path"] = str(NER)
+    if parser is not None:
+        processors += ["lemma", "depparse"]
+        kwargs.update(lemma_use_identity=True, depparse_model_path=str(parser))
+    return stanza.Pipeline("en", dir=str(MODELS_DIR), processors=",".join(processors), download_method=None,
+                           allow_unknown_language=True, use_gpu=False, logging_level="WARN",
+                           tokenize_pretokenized=pretokenized, **kwargs)
+
+
+def _gold_tokens(path: Path) -> list[list[str]]:
+    return [[row[1] for row in s.rows if train_tokenizer.is_word(row)] for s in train_tokenizer.read_conllu(path)]
+
+
+def evaluate(work: Path, tagger: Path, parser: Path | None) -> dict:
+    """UD scores on every test set, from raw text and from gold tokens."""
+    import torch
+    from stanza.utils.conll import CoNLL
+
+    torch.set_num_threads(1)
+    data = work / "data"
+    out = work / "eval"
+    out.mkdir(parents=True, exist_ok=True)
+    raw, gold = build_pipeline(tagger, parser), build_pipeline(tagger, parser, pretokenized=True)
+    results: dict[str, dict] = {}
+    for name in EVAL_SETS:
+        gold_file = data / f"{name}.conllu"
+        for mode, pipeline, source in (("raw", raw, (data / f"{name}.txt").read_text(encoding="utf-8")),
+                                       ("gold-tokens", gold, _gold_tokens(gold_file))):
+            doc = pipeline(source)
+            pred = out / f"{name}.{mode}.conllu"
+            CoNLL.write_doc2conll(doc, str(pred))
+            results.setdefault(name, {})[mode] = _score_file(gold_file, pred.read_text(encoding="utf-8"))
+            log.info("evaluate: %-13s %-11s %s", name, mode, results[name][mode])
+    return results
+
+
+def speed(tagger: Path, parser: Path | None, texts_dir: Path = POLNEAR_DEV, rounds: int = 2) -> dict:
+    """Tokens/s of each processor and of the whole pipeline (with the bundled NER) on one thread;
+    the best of `rounds` timings, as quotes' own speed figures are measured."""
+    import torch
+    from stanza.models.common.doc import Document
+
+    torch.set_num_threads(1)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(texts_dir.glob("*.txt"))]
+    if not texts:
+        return {}
+    pipeline = build_pipeline(tagger, parser, ner=True)
+    names = [n for n in ("tokenize", "ner", "pos", "lemma", "depparse") if n in pipeline.processors]
+    best: dict[str, float] = {}
+    tokens = 0
+    for _ in range(rounds):
+        docs = [Document([], text=t) for t in texts]
+        for name in names:
+            started = time.perf_counter()
+            docs = pipeline.bulk_process(docs, processors=[name])
+            seconds = time.perf_counter() - started
+            best[name] = min(best.get(name, seconds), seconds)
+        tokens = sum(len(s.tokens) for d in docs for s in d.sentences)
+    result = {"articles": len(texts), "tokens": tokens, "seconds": {k: round(v, 2) for k, v in best.items()},
+              "tokens_per_s": {k: round(tokens / v) for k, v in best.items()}}
+    total = sum(best.values())
+    result["tokens_per_s"]["pipeline"] = round(tokens / total)
+    result["tokens_per_s"]["pos+lemma+depparse"] = round(tokens / sum(best[n] for n in names if n in
+                                                                    ("pos", "lemma", "depparse")))
+    log.info("speed: %s", result["tokens_per_s"])
+    return result
+
+
+# --------------------------------------------------------------------------
+
+def run(data: Path = DEFAULT_DATA, work: Path = DEFAULT_WORK, tagger: TaggerConfig = TaggerConfig(),
+        parser: ParserConfig = ParserConfig(), only: tuple[str, ...] = ("tagger", "parser"),
+        models_dir: Path | None = None, do_evaluate: bool = True) -> dict:
+    """All four stages for the models in `only`; returns the summary (also work/summary.json)."""
+    work.mkdir(parents=True, exist_ok=True)
+    data_key = prepare(data, work)
+    summary_path = work / "summary.json"
+    updates: dict = {"models": {}}
+    for config in (tagger, parser):
+        if config.kind not in only:
+            continue
+        state = train(work, data_key, config)
+        final = install(work, config, models_dir)
+        updates["models"][config.kind] = {
+            "run": config.run, "config": asdict(config), "params": state.get("params"), "steps": state["step"],
+            "best_step": state["best_step"], "best_dev": state["best_dev"],
+            "train_seconds": round(state["seconds"], 1), "bytes": final.stat().st_size,
+            "curve": [{"step": h["step"], "loss": h["loss"], **{k: h["dev"][k] for k in
+                       ("UPOS", "XPOS", "UFeats", "AllTags", "UAS", "LAS") if k in h["dev"]},
+                       "train_s_per_step": round(h["train_seconds"] / (h["step"] - previous), 3)}
+                      for h, previous in zip(state["history"], [0] + [h["step"] for h in state["history"]])]}
+    summary = _update_summary(summary_path, updates)
+    tagger_model = work / "final" / TARGETS["tagger"]
+    parser_model = work / "final" / TARGETS["parser"]
+    if do_evaluate and tagger_model.exists():
+        parser_or_none = parser_model if parser_model.exists() else None
+        key = {"tagger": tagger_model.stat().st_mtime_ns,
+               "parser": parser_model.stat().st_mtime_ns if parser_or_none else None}
+        if summary.get("evaluated") != key:
+            results = {"test": evaluate(work, tagger_model, parser_or_none),
+                       "speed_polnear_dev": speed(tagger_model, parser_or_none), "evaluated": key}
+            summary = _update_summary(summary_path, results)
+        else:
+            log.info("evaluate: up to date (%s)", summary_path)
+    return summary
+
+
+def _update_summary(path: Path, updates: dict) -> dict:
+    """Merge updates into summary.json, read just before writing: the tagger and the parser may
+    be trained by two processes at once, each adding its own entry."""
+    summary = json.loads(path.read_text()) if path.exists() else {}
+    for key, value in updates.items():
+        if isinstance(value, dict) and isinstance(summary.get(key), dict) and key == "models":
+            summary[key].update(value)
+        else:
+            summary[key] = value
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(summary, indent=2))
+    os.replace(tmp, path)
+    return summary
+
+
+def _equivalence(trainer, batch) -> dict:
+    """Loss and gradients of one batch without and with the patch, dropout off (so both draw
+    nothing at random) and the learning rate 0 (so the update changes nothing)."""
+    import torch
+
+    model = trainer.model
+    dropouts = {m: m.p for m in model.modules() if isinstance(m, torch.nn.Dropout)}
+    word_drop = model.worddrop.dropprob
+    lrs = [(g, g["lr"]) for opt in _optimizers(trainer).values() for g in opt.param_groups]
+    for m in dropouts:
+        m.p = 0.0
+    model.worddrop.dropprob = 0.0
+    for group, _ in lrs:
+        group["lr"] = 0.0
+    runs = []
+    try:
+        for patch in (False, True):
+            with syntax_patch.patched() if patch else nullcontext():
+                result = trainer.update(batch, eval=False)
+            loss = float(result[0] if isinstance(result, tuple) else result)
+            runs.append((loss, {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}))
+    finally:
+        for m, p in dropouts.items():
+            m.p = p
+        model.worddrop.dropprob = word_drop
+        for group, lr in lrs:
+            group["lr"] = lr
+    (loss_a, grads_a), (loss_b, grads_b) = runs
+    worst = max((float((grads_b[n] - g).norm() / g.norm().clamp_min(1e-12)), n) for n, g in grads_a.items())
+    out = {"loss_plain": loss_a, "loss_patched": loss_b, "loss_rel_diff": abs(loss_a - loss_b) / abs(loss_a),
+           "worst_grad_rel_diff": worst[0], "worst_grad": worst[1], "params_with_grad": len(grads_a)}
+    log.info("benchmark: equivalence %s", out)
+    return out
+
+
+def benchmark(work: Path, data_key: str, config: Config, steps: int = 3) -> dict:
+    """Seconds per training step of the untrained model, without and with syntax_patch, on the
+    same first batches of the data (one thread). The first step of each is a warm-up."""
+    import torch
+    from stanza.models.common import utils
+
+    torch.set_num_threads(config.threads)
+    run_dir = work / "bench" / config.run
+    run_dir.mkdir(parents=True, exist_ok=True)
+    args = stanza_args(config, work, run_dir)
+    utils.set_random_seed(config.seed)
+    if config.kind == "tagger":
+        from stanza.models.pos.trainer import Trainer
+        data = TaggerData(args, work / "data" / "train.conllu", config.seed)
+        trainer = Trainer(args=args, vocab=data.vocab, pretrain=None, device="cpu")
+    else:
+        from stanza.models.depparse.trainer import GraphTrainer as Trainer
+        data = ParserData(args, work / "data" / "train.conllu", config.seed)
+        trainer = Trainer(args=args, vocab=data.vocab, pretrain=None, device="cpu")
+    data.epoch(0)
+    batches = [data.batch(i) for i in range(steps + 1)]
+    initial = {k: v.clone() for k, v in trainer.model.state_dict().items()}
+    result = {"equivalence": _equivalence(trainer, batches[0])}
+    for name, patch in (("plain", False), ("patched", True)):
+        trainer.model.load_state_dict(initial)
+        for opt in _optimizers(trainer).values():
+            opt.state.clear()
+        times = []
+        with syntax_patch.patched() if patch else nullcontext():
+            for batch in batches:
+                started = time.perf_counter()
+                trainer.update(batch, eval=False)
+                times.append(time.perf_counter() - started)
+        result[name] = round(sum(times[1:]) / steps, 3)
+        log.info("benchmark: %s %s: %.2f s/step (%s)", config.run, name, result[name],
+                 ", ".join(f"{t:.2f}" for t in times))
+    result["speedup"] = round(result["plain"] / result["patched"], 2)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--work", type=Path, default=DEFAULT_WORK)
+    parser.add_argument("--only", choices=("tagger", "parser"), action="append",
+                        help="train only this model (default: both)")
+    parser.add_argument("--steps", type=int, help="optimiser steps (default: the model's own)")
+    parser.add_argument("--run", help="run name under work/runs/ (a try-out run is not installed)")
+    parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                        help="change one setting of the trained model(s), e.g. hidden_dim=200")
+    parser.add_argument("--no-evaluate", action="store_true", help="stop after training and install")
+    parser.add_argument("--install", action="store_true", help="also copy the models into quotes/models/")
+    parser.add_argument("--benchmark", type=int, metavar="STEPS",
+                        help="only time STEPS training steps without and with syntax_patch")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
+    import stanza  # noqa: F401  (configures its logger on import; quieten it afterwards)
+    logging.getLogger("stanza").setLevel(logging.WARNING)
+    only = tuple(args.only or ("tagger", "parser"))
+    configs = {"tagger": TaggerConfig(), "parser": ParserConfig()}
+    for kind in only:
+        changes = {}
+        for item in args.set:
+            name, value = item.split("=", 1)
+            kind_type = type(getattr(configs[kind], name))
+            changes[name] = kind_type(value)
+        if args.steps:
+            changes["steps"] = args.steps
+        if args.run:
+            changes["run"] = args.run if len(only) == 1 else f"{args.run}-{kind}"
+        configs[kind] = replace(configs[kind], **changes)
+    if args.benchmark:
+        work = args.work.resolve()
+        key = prepare(args.data.resolve(), work)
+        results = {kind: benchmark(work, key, configs[kind], args.benchmark) for kind in only}
+        _update_summary(work / "summary.json", {"patch_benchmark": results})
+        return 0
+    if args.run:
+        # A try-out: trained and scored on dev only, never installed over the chosen models.
+        for kind in only:
+            train(args.work.resolve(), prepare(args.data.resolve(), args.work.resolve()), configs[kind])
+        return 0
+    run(args.data.resolve(), args.work.resolve(), configs["tagger"], configs["parser"], only,
+        MODELS_DIR if args.install else None, not args.no_evaluate)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
