@@ -893,6 +893,10 @@ def follow_on_paragraph(index: int, c: Context) -> Attribution | None:
     previous = c.results[index - 1]
     if not ends_there or (previous.speaker is None and previous.mention is None):
         return None
+    if any(t.text.lower() in lexicon.load().speech_verbs for t in _after(index, c)):
+        # “…,” Thomas O’Neill told reporters: the quote's own sentence has a cue, whose speaker the
+        # rules could not read; borrowing the previous paragraph's speaker would be a guess.
+        return None
     return _follow(index, c, "follow-on-paragraph", "opens the paragraph after a quote by the same speaker")
 
 
