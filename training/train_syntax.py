@@ -165,14 +165,10 @@ class TaggerConfig:
     kind = "tagger"
 
     def stanza_flags(self) -> list[str]:
-        return ["--batch_size", str(self.batch_size), "--hidden_dim", str(self.hidden_dim),
-                "--char_hidden_dim", str(self.char_hidden_dim), "--word_emb_dim", str(self.word_emb_dim),
-                "--char_emb_dim", str(self.char_emb_dim), "--tag_emb_dim", str(self.tag_emb_dim),
-                "--transformed_dim", str(self.transformed_dim),
-                "--deep_biaff_hidden_dim", str(self.deep_biaff_hidden_dim),
-                "--composite_deep_biaff_hidden_dim", str(self.composite_deep_biaff_hidden_dim),
-                "--num_layers", str(self.num_layers), "--word_cutoff", str(self.word_cutoff),
-                "--dropout", str(self.dropout), "--word_dropout", str(self.word_dropout), "--lr", str(self.lr)]
+        return _flags(self, ("batch_size", "hidden_dim", "char_hidden_dim", "word_emb_dim", "char_emb_dim",
+                             "tag_emb_dim", "transformed_dim", "deep_biaff_hidden_dim",
+                             "composite_deep_biaff_hidden_dim", "num_layers", "word_cutoff", "dropout",
+                             "word_dropout", "lr"))
 
 
 @dataclass(frozen=True)
@@ -203,15 +199,14 @@ class ParserConfig:
     kind = "parser"
 
     def stanza_flags(self) -> list[str]:
-        return ["--batch_size", str(self.batch_size), "--hidden_dim", str(self.hidden_dim),
-                "--char_hidden_dim", str(self.char_hidden_dim), "--word_emb_dim", str(self.word_emb_dim),
-                "--char_emb_dim", str(self.char_emb_dim), "--tag_emb_dim", str(self.tag_emb_dim),
-                "--transformed_dim", str(self.transformed_dim),
-                "--deep_biaff_hidden_dim", str(self.deep_biaff_hidden_dim),
-                "--deep_biaff_output_dim", str(self.deep_biaff_output_dim),
-                "--num_layers", str(self.num_layers), "--word_cutoff", str(self.word_cutoff),
-                "--dropout", str(self.dropout), "--word_dropout", str(self.word_dropout),
-                "--optim", self.optim, "--lr", str(self.lr)]
+        return _flags(self, ("batch_size", "hidden_dim", "char_hidden_dim", "word_emb_dim", "char_emb_dim",
+                             "tag_emb_dim", "transformed_dim", "deep_biaff_hidden_dim", "deep_biaff_output_dim",
+                             "num_layers", "word_cutoff", "dropout", "word_dropout", "optim", "lr"))
+
+
+def _flags(config, names: tuple[str, ...]) -> list[str]:
+    """Stanza trainer flags for these config fields, in this order: --hidden_dim 128 …"""
+    return [part for name in names for part in (f"--{name}", str(getattr(config, name)))]
 
 
 Config = TaggerConfig | ParserConfig
