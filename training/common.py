@@ -1,5 +1,5 @@
-"""Helpers both training scripts use: the GUM document split, work-file fingerprints, atomic saves,
-installing a model into the package."""
+"""What the training scripts share: the repository's folders, the GUM document split, work-file
+fingerprints, atomic saves, installing a model into the package."""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +7,10 @@ import json
 import logging
 import os
 from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = REPO.parent / "shared" / "data"
+MODELS_DIR = REPO / "quotes" / "models"
 
 
 def gum_split(gum_dir: Path) -> dict[str, list[Path]]:
@@ -35,6 +39,21 @@ def save_atomic(obj, path: Path) -> None:
 
     tmp = path.with_suffix(path.suffix + ".tmp")
     torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def stamped(stamp: Path, key: str) -> bool:
+    """Whether the work files under a stamp (a JSON file with a "key") were made from these inputs."""
+    return stamp.exists() and json.loads(stamp.read_text()).get("key") == key
+
+
+def save_trainer(trainer, path: Path) -> None:
+    """A Stanza trainer's model saved to a temporary name, then renamed, so a kill never leaves
+    half a file. Stanza logs rather than raises when a save fails, hence the check."""
+    tmp = path.with_name(path.name + ".tmp")
+    trainer.save(str(tmp))
+    if not tmp.exists():
+        raise RuntimeError(f"Stanza could not save {tmp}")
     os.replace(tmp, path)
 
 

@@ -58,12 +58,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import fingerprint, gum_split, install_model, load_checkpoint, save_atomic  # noqa: E402  (needs the path above)
+from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, save_atomic, save_trainer, stamped  # noqa: E402  (needs the path above)
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_WORK = REPO / "training" / "work" / "ner"
-MODELS_DIR = REPO / "quotes" / "models"
 MODEL_OUT = MODELS_DIR / "en_ner.pt"
 TOKENIZER = MODELS_DIR / "en_tokenizer.pt"
 
@@ -405,7 +402,7 @@ def prepare(data: Path, work: Path) -> str:
     key = fingerprint(files, {"version": PREPARE_VERSION, "seed": SEED, "curly": CURLY_SHARE})
     out = work / "data"
     stamp = out / "prepared.json"
-    if stamp.exists() and json.loads(stamp.read_text()).get("key") == key:
+    if stamped(stamp, key):
         log.info("prepare: up to date (%s)", stamp)
         return key
     out.mkdir(parents=True, exist_ok=True)
@@ -610,11 +607,7 @@ def train(work: Path, data_key: str, config: TrainConfig) -> dict:
         best = dev > state["best_dev"]
         if best:
             state["best_dev"], state["best_step"] = dev, end
-            tmp = run_dir / "best.pt.tmp"
-            trainer.save(str(tmp))
-            if not tmp.exists():
-                raise RuntimeError(f"Stanza could not save {tmp}")
-            os.replace(tmp, run_dir / "best.pt")
+            save_trainer(trainer, run_dir / "best.pt")
         lr = trainer.optimizer.param_groups[0]["lr"]
         state["step"] = end
         state["seconds"] += time.monotonic() - started

@@ -60,12 +60,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import syntax_patch  # noqa: E402  (needs the path above)
 import train_tokenizer  # noqa: E402
-from common import fingerprint, gum_split, install_model, load_checkpoint, save_atomic  # noqa: E402
+from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, save_atomic, save_trainer, stamped  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_WORK = REPO / "training" / "work" / "syntax"
-MODELS_DIR = REPO / "quotes" / "models"
 TOKENIZER = MODELS_DIR / "en_tokenizer.pt"
 NER = MODELS_DIR / "en_ner.pt"
 POLNEAR_DEV = REPO.parent / "shared" / "eval" / "polnear" / "dev" / "text"
@@ -113,7 +110,7 @@ def prepare(data: Path, work: Path) -> str:
                               "tokenizer_prepare": train_tokenizer.PREPARE_VERSION})
     out = work / "data"
     stamp = out / "prepared.json"
-    if stamp.exists() and json.loads(stamp.read_text()).get("key") == key:
+    if stamped(stamp, key):
         log.info("prepare: up to date (%s)", stamp)
         return key
     out.mkdir(parents=True, exist_ok=True)
@@ -404,11 +401,7 @@ def train(work: Path, data_key: str, config: Config) -> dict:
         best = dev > state["best_dev"]
         if best:
             state["best_dev"], state["best_step"] = dev, end
-            tmp = run_dir / "best.pt.tmp"
-            trainer.save(str(tmp))
-            if not tmp.exists():
-                raise RuntimeError(f"Stanza could not save {tmp}")
-            os.replace(tmp, run_dir / "best.pt")
+            save_trainer(trainer, run_dir / "best.pt")
         state["step"] = end
         state["seconds"] += time.monotonic() - started
         state["history"].append({"step": end, "loss": round(sum(losses) / len(losses), 4), "dev": scores,

@@ -35,12 +35,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import fingerprint, gum_split, install_model, load_checkpoint, save_atomic  # noqa: E402  (needs the path above)
+from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, save_atomic, save_trainer, stamped  # noqa: E402  (needs the path above)
 
-REPO = Path(__file__).resolve().parent.parent
-DEFAULT_DATA = REPO.parent / "shared" / "data"
 DEFAULT_WORK = REPO / "training" / "work" / "tokenizer"
-MODEL_OUT = REPO / "quotes" / "models" / "en_tokenizer.pt"
+MODEL_OUT = MODELS_DIR / "en_tokenizer.pt"
 
 SEED = 1234
 # Bump when the prepared data would change, so old work files are rebuilt.
@@ -414,7 +412,7 @@ def prepare(data: Path, work: Path) -> None:
     files = input_files(data)
     key = fingerprint(files, {"version": PREPARE_VERSION, "seed": SEED, "styles": STYLE_WEIGHTS})
     stamp = work / "data" / "prepared.json"
-    if stamp.exists() and json.loads(stamp.read_text()).get("key") == key:
+    if stamped(stamp, key):
         log.info("prepare: up to date (%s)", stamp)
         return
     out = work / "data"
@@ -561,11 +559,7 @@ def _after_chunk(state: dict, trainer, args: dict, step: int, dev_score: float, 
     best = dev_score > state["best_dev"]
     if best:
         state["best_dev"], state["best_step"] = dev_score, step
-        tmp = Path(args["save_name"] + ".tmp")
-        trainer.save(str(tmp))
-        if not tmp.exists():
-            raise RuntimeError(f"Stanza could not save {tmp}")
-        os.replace(tmp, args["save_name"])
+        save_trainer(trainer, Path(args["save_name"]))
     state["step"] = step
     state["seconds"] += seconds
     state["history"].append({"step": step, "loss": round(loss, 4), "dev": round(dev_score, 5), "seconds": round(seconds, 1)})
