@@ -332,9 +332,8 @@ class Index:
         counts = {(r[0], r[1]): r[2] for r in self.db.execute(
             "SELECT speaker, speaker_kind, COUNT(*) FROM quotes WHERE speaker IS NOT NULL GROUP BY 1, 2")}
         names = sorted(set(counts) | set(genders), key=lambda n: (n[0], n[1] or ""))
-        # A gender only where every article that names the speaker agrees on it.
-        links = link([SpeakerName(name, kind, next(iter(genders[name, kind])) if len(genders.get((name, kind), ())) == 1
-                                  else None, counts.get((name, kind), 0)) for name, kind in names])
+        links = link([SpeakerName(name, kind, _agreed(genders.get((name, kind), set())), counts.get((name, kind), 0))
+                      for name, kind in names])
         with self._writing():
             self.db.execute("DELETE FROM speaker_links")
             self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?,?)",
@@ -562,6 +561,11 @@ class Index:
     def quote(self, quote_id: int) -> QuoteRow | None:
         rows = self.quotes(quote_ids=[quote_id])
         return rows[0] if rows else None
+
+
+def _agreed(values: set[str]) -> str | None:
+    """The one value every article agrees on (a speaker's gender), or None."""
+    return next(iter(values)) if len(values) == 1 else None
 
 
 def _statements(script: str) -> list[str]:
