@@ -74,4 +74,10 @@ def _split_inside_sentence(text: str, last: Token, next_start: int) -> bool:
     """True where the tokenizer ended a sentence after a plain word on the same line
     ("Dr. Mehmet | Oz said"): without a full stop, ?, !, quote mark or line break
     there, the sentence goes on."""
-    return last.text[-1:].isalnum() and "\n" not in text[last.end:next_start]
+    return continues_sentence(text, last.text, last.end, next_start)
+
+
+def continues_sentence(text: str, last_word: str, last_end: int, next_start: int) -> bool:
+    """Whether a sentence the tokenizer ended with last_word (ending at last_end) goes on at
+    next_start: from_stanza joins the two, and what reads one must read both."""
+    return last_word[-1:].isalnum() and "\n" not in text[last_end:next_start]

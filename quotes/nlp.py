@@ -13,6 +13,8 @@ imported only when a pipeline is needed, so importing this module is cheap.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import json
 import logging
 import os
@@ -263,22 +265,28 @@ def _empty_document(text: str) -> "Document":
     return Document([], text=text)
 
 
-def parse(text: str, models: str | None = None) -> "Document":
-    """Parse one text. Token offsets (start_char, end_char) index into `text`."""
-    if not text.strip():
-        # Stanza would have nothing to tokenise; an empty Document is the answer.
-        return _empty_document(text)
-    pipeline = get_pipeline(models)
-    with torch_threads():
-        return pipeline(text)
+def parse(text: str, models: str | None = None, syntax_ranges: list[tuple[int, int]] | None = None) -> "Document":
+    """Parse one text. Token offsets (start_char, end_char) index into `text`; see parse_many
+    for syntax_ranges."""
+    return parse_many([text], models, None if syntax_ranges is None else [syntax_ranges])[0]
 
 
-def parse_many(texts: list[str], models: str | None = None) -> list["Document"]:
+# Processors that tag and parse: with syntax_ranges they run only on the sentences asked for.
+SYNTAX_PROCESSORS = ("pos", "lemma", "depparse")
+
+
+def parse_many(texts: list[str], models: str | None = None,
+               syntax_ranges: list[list[tuple[int, int]]] | None = None) -> list["Document"]:
     """Parse several texts in one batch; one Document per text, in order.
 
     Uses Stanza's bulk processing: the tokenizer reads all texts joined by
     blank lines (so no sentence spans two texts) and offsets are mapped back
     to each text.
+
+    syntax_ranges: per text, character ranges whose sentences (see sentences_touching) need POS
+    tags and a dependency parse. Every other sentence gets only the processors that do not
+    need them (tokenize, NER): its words have no tags or heads. The parser is the slowest
+    processor, and attribution reads the parse only around quotes. None: every sentence.
     """
     from stanza.models.common.doc import Document
 
@@ -286,8 +294,71 @@ def parse_many(texts: list[str], models: str | None = None) -> list["Document"]:
     todo = [i for i, text in enumerate(texts) if text.strip()]
     if todo:
         pipeline = get_pipeline(models)
+        used = processors_used(pipeline)
+        syntax = [name for name in used if name in SYNTAX_PROCESSORS]
         with torch_threads():
-            docs = pipeline.bulk_process([Document([], text=texts[i]) for i in todo])
+            docs = [Document([], text=texts[i]) for i in todo]
+            if syntax_ranges is None or not syntax:
+                docs = pipeline.bulk_process(docs)
+            else:
+                docs = pipeline.bulk_process(docs, processors=[n for n in used if n not in SYNTAX_PROCESSORS])
+                chosen = [s for doc, i in zip(docs, todo) for s in sentences_touching(doc, syntax_ranges[i])]
+                parse_sentences(pipeline, chosen, syntax)
         for i, doc in zip(todo, docs):
             results[i] = doc
     return [doc if doc is not None else _empty_document(texts[i]) for i, doc in enumerate(results)]
+
+
+def sentences_touching(doc: "Document", ranges: list[tuple[int, int]]) -> list:
+    """The sentences that overlap any of the character ranges, and the sentence before and after
+    each; a sentence that quotes.document joins to a chosen one (the tokenizer split it after a
+    plain word: "Dr. Mehmet | Oz said") counts as part of it."""
+    from .document import continues_sentence
+
+    sentences = doc.sentences
+    if not sentences:
+        return []
+    # Sentences as attribution reads them: runs of Stanza sentences that from_stanza joins.
+    groups, current = [], [0]
+    for k in range(1, len(sentences)):
+        last = sentences[k - 1].tokens[-1]
+        word = doc.text[last.start_char:last.end_char]
+        if continues_sentence(doc.text, word, last.end_char, sentences[k].tokens[0].start_char):
+            current.append(k)
+        else:
+            groups.append(current)
+            current = [k]
+    groups.append(current)
+    # A range overlaps [first, last) when it starts before last and ends after first: among the
+    # ranges starting before last, the furthest end decides.
+    ranges = sorted(ranges)
+    starts = [start for start, _ in ranges]
+    furthest = list(itertools.accumulate((end for _, end in ranges), max))
+
+    def touched(group: list[int]) -> bool:
+        first, last = sentences[group[0]].tokens[0].start_char, sentences[group[-1]].tokens[-1].end_char
+        before = bisect.bisect_left(starts, last)
+        return before > 0 and furthest[before - 1] > first
+
+    hit = [touched(g) for g in groups]
+    return [sentences[k] for n, g in enumerate(groups) if any(hit[max(0, n - 1):n + 2]) for k in g]
+
+
+# What the syntax processors write on each word, copied back from the sentences they ran on.
+SYNTAX_FIELDS = ("upos", "xpos", "feats", "lemma", "head", "deprel")
+
+
+def parse_sentences(pipeline: "stanza.Pipeline", sentences: list, processors: list[str]) -> None:
+    """Tag and parse these sentences (of any documents) in one batch, in place, as if the
+    processors had run on their documents."""
+    from stanza.models.common.doc import Document
+
+    if not sentences:
+        return
+    parsed = pipeline.process(Document([s.to_dict() for s in sentences]), processors=processors)
+    for original, result in zip(sentences, parsed.sentences, strict=True):
+        for word, done in zip(original.words, result.words, strict=True):
+            for field in SYNTAX_FIELDS:
+                setattr(word, field, getattr(done, field))
+        if "depparse" in processors:
+            original.build_dependencies()

@@ -126,6 +126,13 @@ def _cue_text(quote: Quote) -> str:
     return quote.attribution.cue.text if quote.attribution.cue else ""
 
 
+# What attribution does without a processor, for --explain.
+MISSING_PROCESSOR_NOTES = (
+    ("ner", "no NER: names found by capitalisation and the lexicon"),
+    ("depparse", "no parser: subjects found by word order alone"),
+)
+
+
 def explain_lines(row: QuoteRow, analyser: Analyser | None = None) -> list[str]:
     """How a quote's attribution was made: rule, cue, mention, resolution chain, mark repairs, and
     (where given) what analysed the article."""
@@ -138,8 +145,9 @@ def explain_lines(row: QuoteRow, analyser: Analyser | None = None) -> list[str]:
     lines += [f"resolved: {step}" for step in a.chain]
     lines += [f"marks: {note}" for note in row.quote.repairs]
     processors = row.article.processors
+    missing = [note for processor, note in MISSING_PROCESSOR_NOTES if processor not in processors]
     lines.append("parsed with: " + (", ".join(processors) or "unknown")
-                 + ("" if "ner" in processors else " (no NER: names found by capitalisation and the lexicon)"))
+                 + (f" ({'; '.join(missing)})" if missing else ""))
     if analyser is not None:
         lines.append(f"analysed by: {analyser}")
     return lines

@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import quotes
+from quotes import render
 from quotes.cli import main
+from quotes.store import ArticleInfo, QuoteRow
 
 from conftest import FIXTURES, ROOT, SEEDS
 
@@ -161,7 +164,15 @@ def test_show_explain_says_how_a_quote_was_attributed(seeded_db):
     result = run("show", rows[0]["id"], "--explain", "--db", seeded_db)
     assert result.exit_code == 0
     assert "rule:" in result.output and "cue:" in result.output and "mention:" in result.output
-    assert "parsed with: tokenize, ner" in result.output
+    assert "parsed with: tokenize, pos, lemma, depparse, ner\n" in result.output
+
+
+def test_explain_says_which_processors_were_missing():
+    quote = quotes.extract("“We are ready,” Mayor Brandon Johnson said.")[0]
+    article = ArticleInfo("a", "a.txt", None, None, None, None, None, ("tokenize",), None)
+    lines = render.explain_lines(QuoteRow(1, quote, "Brandon Johnson", article))
+    assert "parsed with: tokenize (no NER: names found by capitalisation and the lexicon; " \
+           "no parser: subjects found by word order alone)" in lines
 
 
 def test_a_file_that_is_not_an_index_is_refused_and_left_alone(tmp_path):
