@@ -516,9 +516,7 @@ def _noun_not_verb(window: list[Token], k: int, c: Context) -> bool:
     token = window[k]
     if token.index in c.name_tokens:
         return True
-    if not _could_be_noun(token.text):
-        return False
-    if k == 0:
+    if not _could_be_noun(token.text) or k == 0:
         return False
     if token.upos in NOUN_TAGS and token.text.islower() and window[k - 1].upos == "ADJ":
         # "early-morning tweets", "new questions": the tagger read a noun after an adjective.

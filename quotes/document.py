@@ -41,7 +41,8 @@ def from_stanza(text: str, doc, processors: tuple[str, ...] = ("tokenize",)) -> 
     for sentence in doc.sentences:
         stanza_tokens = sentence.tokens
         first = len(tokens)
-        if not (tokens and stanza_tokens and _split_inside_sentence(text, tokens[-1], stanza_tokens[0].start_char)):
+        if not (tokens and stanza_tokens
+                and continues_sentence(text, tokens[-1].text, tokens[-1].end, stanza_tokens[0].start_char)):
             sentence_index += 1
         if words_needed:
             tokens.extend(_tokens_with_words(text, stanza_tokens, first, sentence_index))
@@ -70,14 +71,9 @@ def _tokens_with_words(text: str, stanza_tokens, first: int, sentence_index: int
     return out
 
 
-def _split_inside_sentence(text: str, last: Token, next_start: int) -> bool:
-    """True where the tokenizer ended a sentence after a plain word on the same line
-    ("Dr. Mehmet | Oz said"): without a full stop, ?, !, quote mark or line break
-    there, the sentence goes on."""
-    return continues_sentence(text, last.text, last.end, next_start)
-
-
 def continues_sentence(text: str, last_word: str, last_end: int, next_start: int) -> bool:
     """Whether a sentence the tokenizer ended with last_word (ending at last_end) goes on at
-    next_start: from_stanza joins the two, and what reads one must read both."""
+    next_start: where it ended after a plain word on the same line ("Dr. Mehmet | Oz said"),
+    without a full stop, ?, !, quote mark or line break there. from_stanza joins the two, and
+    what reads one must read both."""
     return last_word[-1:].isalnum() and "\n" not in text[last_end:next_start]
