@@ -33,6 +33,9 @@ def current(models: str | None = None) -> Analyser:
 def _current(model_set: str) -> Analyser:
     from . import __version__, lexicon
     code = sorted(p for p in PACKAGE_DIR.glob("*.py") if p.name not in NOT_ANALYSIS)
+    # The attribution scorer's weights decide like code does, whichever Stanza models parse.
+    from .scorer import MODEL_FILE
+    code += [MODEL_FILE] if MODEL_FILE.is_file() else []
     words = sorted(p for p in lexicon.LEXICON_DIR.iterdir() if p.is_file())
     return Analyser(version=__version__, code=_hash_files(code), models=_models(model_set),
                     lexicon=_hash_files(words), stanza=_stanza_version())

@@ -13,9 +13,11 @@ import re
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from . import lexicon, marks
+from . import lexicon, marks, scorer
+from .candidates import Candidate, CueSubjects, candidates, overrule_bar
 from .document import ParsedArticle, Token
 from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
+from .scorer import Scorer
 from .speakers import (NER_PERSON, NOMINAL_DETERMINERS, POSSESSIVE, Entities, Mention, after_preposition, document_author,
                        nominal_ending_at, nominal_starting_at, resolve, resolve_document, resolve_nominal,
                        resolve_pronoun)
@@ -43,19 +45,40 @@ class Context:
     name_tokens: set[int]               # tokens inside a name or organisation mention
     dependents: dict[int, list[Token]]  # the parse: head token -> its dependents (empty without a parser)
     pending_entity: int | None = None   # entity of the attribution being built
+    probing: bool = False               # sieves asked only for their opinion: they must not teach entities
 
 
-def attribute(doc: ParsedArticle, spans: list[QuoteSpan], article_id: str = "") -> tuple[list[Quote], Entities]:
-    """Quotes with their attribution, in text order, and the article's resolved entities."""
+BUNDLED = "bundled"
+
+
+def attribute(doc: ParsedArticle, spans: list[QuoteSpan], article_id: str = "",
+              model: Scorer | None | str = BUNDLED,
+              collect: list[tuple[int, list[Candidate]]] | None = None) -> tuple[list[Quote], Entities]:
+    """Quotes with their attribution, in text order, and the article's resolved entities.
+
+    model: the scorer that weighs the sieves' choice against the other candidates (the
+    bundled one by default; None: the sieves decide alone). collect: where given, receives
+    (quote index, candidates) for every quote the sieves take for speech, for training.
+    """
+    if model == BUNDLED:
+        model = scorer.bundled()
     context = _context(doc, spans)
     for index in range(len(spans)):
         found = None
-        for sieve in SIEVES:
+        for position, sieve in enumerate(SIEVES):
             found = sieve(index, context)
             if found is not None:
                 break
-        context.results.append(found or UNATTRIBUTED)
-        context.speaker_entities.append(context.pending_entity if found and found.speaker else None)
+        decided = found or UNATTRIBUTED
+        if decided.rule not in NOT_SPEECH_RULES and (model is not None or collect is not None):
+            opinions = _opinions(index, context, SIEVES[position + 1:])
+            options, cues = _candidates(index, context, decided, opinions)
+            if collect is not None:
+                collect.append((index, options))
+            if model is not None:
+                decided = _weigh(decided, options, cues, model, context)
+        context.results.append(decided)
+        context.speaker_entities.append(context.pending_entity if decided.speaker else None)
         context.pending_entity = None
     text = doc.text
     quotes = [Quote(article_id, s.start, s.end, text[s.start:s.end], s.paragraph, s.open_mark, s.close_mark,
@@ -537,8 +560,9 @@ def _attribution(mention: Mention | None, cue: Span | None, rule: str, c: Contex
     if mention is None:
         return Attribution(None, None, None, None, cue, rule, extra + ("no speaker mention beside the cue",))
     if mention.kind == "pronoun" and mention.text.lower() not in RELATIVE_PRONOUNS:
-        mention.entity, mention.chain = None, ()
-        resolve_pronoun(mention, c.entities, c.doc, _recent_speakers(c))
+        # A copy: the article's own mention stays as the mention finder left it.
+        mention = replace(mention, entity=None, chain=())
+        resolve_pronoun(mention, c.entities, c.doc, _recent_speakers(c), learn_gender=not c.probing)
         mention = _sentence_subject_for(mention, c)
     entity = c.entities.entity_of(mention)
     c.pending_entity = mention.entity
@@ -1064,6 +1088,83 @@ def _follow(index: int, c: Context, rule: str, why: str, source: int | None = No
     c.pending_entity = c.speaker_entities[source]
     return Attribution(previous.speaker, previous.speaker_kind, previous.mention, previous.mention_kind,
                        previous.cue, rule, (why,) + previous.chain)
+
+
+# --- weighing the sieves' choice against the other candidates ------------------------------
+
+def _opinions(index: int, c: Context, sieves: list[Sieve]) -> dict[tuple[int, int] | None, list[str]]:
+    """What the sieves after the deciding one would have answered: mention span (None: no mention)
+    -> 'also:<rule>' features. They run as probes: nothing they find is kept."""
+    pending, c.probing = c.pending_entity, True
+    out: dict[tuple[int, int] | None, list[str]] = {}
+    try:
+        for sieve in sieves:
+            answer = sieve(index, c)
+            if answer is not None:
+                key = (answer.mention.start, answer.mention.end) if answer.mention is not None else None
+                out.setdefault(key, []).append(f"also:{answer.rule}")
+    finally:
+        c.pending_entity, c.probing = pending, False
+    return out
+
+
+def _candidates(index: int, c: Context, decided: Attribution,
+                opinions: dict[tuple[int, int] | None, list[str]]) -> tuple[list[Candidate], dict[tuple[int, int], Span]]:
+    """The quote's candidates, and the cue each cue subject was found with."""
+    found: CueSubjects = {}
+    cues: dict[tuple[int, int], Span] = {}
+    windows = (("cue-after", _after(index, c), False), ("cue-before", _before(index, c, through_quotes=True), True))
+    unread: list[str] = []
+    for where, window, nearest_last in windows:
+        found_cues = _cues_with_mentions(window, c, nearest_last)
+        if found_cues and found_cues[0][1] is None:
+            unread.append(f"{where}:1:no-subject")    # the nearest cue's subject was not found
+        subjects = [(cue, m) for cue, m in found_cues if m is not None]
+        for rank, (cue, m) in enumerate(subjects[:3], 1):
+            key = (m.start, m.end)
+            found.setdefault(key, (m, []))[1].append(f"{where}:{rank}")
+            cues.setdefault(key, cue)
+    sieve_mention = None
+    if decided.mention is not None:
+        key = (decided.mention.start, decided.mention.end)
+        sieve_mention = next((m for m in c.entities.mentions if (m.start, m.end) == key), None) \
+            or (found[key][0] if key in found else _mention_for_span(decided, c))
+    opinions = {**opinions, None: opinions.get(None, []) + [f"nobody&{u}" for u in unread]}
+    return candidates(index, c, decided, found, sieve_mention, opinions, bool(unread)), cues
+
+
+def _mention_for_span(decided: Attribution, c: Context) -> Mention:
+    """A stand-in Mention for a sieve's mention that no mention finder listed (a follow rule's far source)."""
+    span = decided.mention
+    starts = [t.start for t in c.doc.tokens]
+    first = max(0, bisect.bisect_right(starts, span.start) - 1)
+    last = max(first + 1, bisect.bisect_left(starts, span.end))
+    return Mention(first, last, span.start, span.end, span.text, decided.mention_kind or "name",
+                   c.doc.tokens[first].sentence)
+
+
+def _weigh(decided: Attribution, options: list[Candidate], cues: dict[tuple[int, int], Span], model: Scorer,
+           c: Context) -> Attribution:
+    """The sieves' attribution, or the candidate the scorer finds clearly more probable; with the scores."""
+    ranked = model.rank(options)
+    sieves_choice, sieve_p = next((o, p) for o, p in ranked if o.chosen_by_sieve)
+    best, best_p = ranked[0]
+    alternatives = tuple((o.label, round(p, 3)) for o, p in ranked[:4])
+    if best.chosen_by_sieve or not model.replaces(best_p, sieve_p):
+        return replace(decided, score=round(sieve_p, 3), alternatives=alternatives)
+    bar = overrule_bar(best, sieves_choice)
+    if bar:
+        kept = f"scorer: kept the sieves' choice over {best.label} ({best_p:.2f}): {bar}"
+        return replace(decided, chain=decided.chain + (kept,), score=round(sieve_p, 3), alternatives=alternatives)
+    evidence = ", ".join(f"{f} {w:+.2f}" for f, w in model.evidence(best))
+    why = (f"scorer: {best.label} ({best_p:.2f}) over the sieves' choice ({sieve_p:.2f}, {decided.rule}); "
+           f"evidence {evidence}")
+    if best.mention is None:
+        return Attribution(None, None, None, None, None, "scorer", (why,), round(best_p, 3), alternatives)
+    key = (best.mention.start, best.mention.end)
+    # The quote's speech cue stays the sieves' where the chosen mention has none of its own.
+    chosen = _attribution(replace(best.mention), cues.get(key) or decided.cue, "scorer", c, (why,))
+    return replace(chosen, score=round(best_p, 3), alternatives=alternatives)
 
 
 Sieve = Callable[[int, Context], "Attribution | None"]

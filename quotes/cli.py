@@ -333,3 +333,39 @@ def extract(paths, fmt, outlet, include_all, models):
     elif fmt != "jsonl":
         click.echo(render.extract_table(records, fmt))
     sys.exit(EXIT_SKIPPED if skipped else 0)
+
+
+@main.command()
+@click.argument("predictions", type=click.Path(dir_okay=False, allow_dash=True), metavar="PRED.jsonl")
+@click.argument("gold_dir", type=click.Path(file_okay=False, exists=True), metavar="GOLD_DIR")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object instead of tables.")
+def evaluate(predictions, gold_dir, as_json):
+    """Score `quotes extract` output against gold quotes and their sources.
+
+    GOLD_DIR holds gold.jsonl (article, start, end, source, source_kind,
+    source_name per gold quote) and text/NAME.txt, as PolNeAR's folders do.
+    Prints quote P/R/F1, attribution accuracy, and breakdowns by gold source
+    kind, by the rule that decided and by the kind of mention chosen.
+
+    \b
+    Example:
+      quotes extract ../shared/eval/polnear/dev/text > pred.jsonl
+      quotes evaluate pred.jsonl ../shared/eval/polnear/dev
+    """
+    from . import evaluate as scoring
+    gold = Path(gold_dir)
+    try:
+        golds, texts = scoring.load_gold(gold)
+        if predictions == "-":
+            found = [json.loads(line) for line in sys.stdin if line.strip()]
+        else:
+            found = scoring.read_predictions(Path(predictions))
+    except (scoring.GoldError, json.JSONDecodeError) as error:
+        _fail(str(error))
+    result = scoring.evaluate(found, golds, texts)
+    if as_json:
+        click.echo(json.dumps({"scores": result.scores(), "predicted": result.predicted, "gold": result.gold,
+                               "matched": result.overall.matched}, indent=2))
+    else:
+        click.echo(scoring.report(result, gold.resolve().name))
+

@@ -34,10 +34,12 @@ def syntax_ranges(text: str) -> list[tuple[int, int]]:
     return ranges
 
 
-def analyse_parsed(article: Article, doc: ParsedArticle, analyser: Analyser | None = None) -> ArticleResult:
-    """Detection and attribution on an already parsed article (`analyser`: what parsed it)."""
+def analyse_parsed(article: Article, doc: ParsedArticle, analyser: Analyser | None = None,
+                   scorer=attribution.BUNDLED) -> ArticleResult:
+    """Detection and attribution on an already parsed article (`analyser`: what parsed it;
+    `scorer`: the attribution scorer, None for the sieves alone)."""
     spans = marks.find(article.text)
-    quotes, entities = attribution.attribute(doc, spans, article.id)
+    quotes, entities = attribution.attribute(doc, spans, article.id, scorer)
     return ArticleResult(article, quotes, _speakers(quotes, entities), doc.processors, analyser)
 
 

@@ -82,6 +82,8 @@ class Attribution:
     cue: Span | None              # the speech cue ("said", "according to", ":")
     rule: str                     # the sieve that decided, e.g. 'cue-after-quote'
     chain: tuple[str, ...] = ()   # resolution steps, e.g. ('he', '→ Brandon Johnson (previous subject)')
+    score: float | None = None    # the scorer's probability for the chosen candidate
+    alternatives: tuple[tuple[str, float], ...] = ()   # the most probable candidates, ("'Johnson'", 0.91), …
 
 
 UNATTRIBUTED = Attribution(None, None, None, None, None, "unattributed")
@@ -114,14 +116,16 @@ def quote_dict(quote: Quote) -> dict:
             "repairs": list(quote.repairs),
             "speaker": a.speaker, "speaker_kind": a.speaker_kind,
             "speaker_mention": a.mention.as_dict() if a.mention else None, "mention_kind": a.mention_kind,
-            "cue": a.cue.as_dict() if a.cue else None, "rule": a.rule, "chain": list(a.chain)}
+            "cue": a.cue.as_dict() if a.cue else None, "rule": a.rule, "chain": list(a.chain),
+            "score": a.score, "alternatives": [list(x) for x in a.alternatives]}
 
 
 def quote_from_dict(value: dict, article_id: str) -> Quote:
     """The Quote that quote_dict gave `value` for. KeyError or TypeError where a field is missing."""
     attribution = Attribution(value["speaker"], value["speaker_kind"], Span.from_dict(value["speaker_mention"]),
                               value["mention_kind"], Span.from_dict(value["cue"]), value["rule"],
-                              tuple(value["chain"]))
+                              tuple(value["chain"]), value.get("score"),
+                              tuple((label, p) for label, p in value.get("alternatives", ())))
     return Quote(article_id, value["start"], value["end"], value["text"], value["paragraph"] - 1,
                  value["open_mark"], value["close_mark"], attribution, bool(value["continues"]),
                  tuple(value["repairs"]))

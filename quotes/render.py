@@ -143,6 +143,9 @@ def explain_lines(row: QuoteRow, analyser: Analyser | None = None) -> list[str]:
     if a.mention:
         lines.append(f"mention: '{a.mention.text}' ({a.mention_kind}) at {a.mention.start}-{a.mention.end}")
     lines += [f"resolved: {step}" for step in a.chain]
+    if a.alternatives:
+        ranked = ", ".join(f"{label} {p:.2f}" for label, p in a.alternatives)
+        lines.append(f"scorer: chosen with probability {a.score:.2f}; candidates {ranked}")
     lines += [f"marks: {note}" for note in row.quote.repairs]
     processors = row.article.processors
     missing = [note for processor, note in MISSING_PROCESSOR_NOTES if processor not in processors]

@@ -551,10 +551,12 @@ def after_preposition(doc: ParsedArticle, first: int) -> bool:
     return k >= 0 and doc.tokens[k].text.lower() in PREPOSITIONS
 
 
-def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = ()) -> None:
+def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = (),
+                    learn_gender: bool = True) -> None:
     """Resolve he/she/they in place: the sentence's own subject, else the latest speaker, else walk back.
 
     recent: entity indexes of the latest attributed quotes' speakers, newest last.
+    learn_gender: let the pronoun give its gender to an entity that has none.
     The latest speaker wins over older sentences, not over a person named in the
     sentence just before. Candidates in each sentence are taken in order, mentions after a preposition
     ("an interview with CNN's Anderson Cooper") last.
@@ -583,7 +585,7 @@ def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: 
         entity = entities.entities[index]
         m.entity = index
         m.chain = (f"'{m.text}' → {entity.name} ({why})",)
-        if m.gender and not entity.gender and entity.kind == "person":
+        if learn_gender and m.gender and not entity.gender and entity.kind == "person":
             entity.gender = m.gender
 
     for x in ranked(m.sentence):

@@ -167,6 +167,13 @@ def test_show_explain_says_how_a_quote_was_attributed(seeded_db):
     assert "parsed with: tokenize, pos, lemma, depparse, ner\n" in result.output
 
 
+def test_show_explain_gives_the_scorers_probability_and_the_runner_up(seeded_db):
+    rows = json.loads(run("list", "--speaker", "Vance", "--db", seeded_db, "--format", "json").output)
+    result = run("show", rows[0]["id"], "--explain", "--db", seeded_db)
+    line = next(x for x in result.output.splitlines() if "scorer:" in x)
+    assert "chosen with probability" in line and "nobody" in line, line
+
+
 def test_explain_says_which_processors_were_missing():
     quote = quotes.extract("“We are ready,” Mayor Brandon Johnson said.")[0]
     article = ArticleInfo("a", "a.txt", None, None, None, None, None, ("tokenize",), None)
@@ -253,7 +260,7 @@ def test_a_failed_save_leaves_the_article_as_it_was(tmp_path):
 
 
 @pytest.mark.parametrize("command", [[], ["index"], ["list"], ["show"], ["speakers"], ["extract"], ["variants"],
-                                     ["diff"]])
+                                     ["diff"], ["evaluate"]])
 def test_every_command_has_help(command):
     result = run(*command, "--help")
     assert result.exit_code == 0 and "Usage:" in result.output and "--help" in result.output

@@ -8,7 +8,8 @@ again. Steps: the tokenizer (tokens + sentences), the NER model (PER, ORG,
 LOC; `--only ner` for just this one), then the POS tagger (`pos`) and the
 dependency parser (`depparse`), which share training/work/syntax/ and are
 written to training/work/syntax/final/ (`--install-syntax` to copy them into
-quotes/models/ as well).
+quotes/models/ as well), and last the attribution scorer (`attribution`,
+from PolNeAR train; see train_attribution.py).
 """
 from __future__ import annotations
 
@@ -20,12 +21,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import train_ner  # noqa: E402  (needs the path above)
+import train_attribution  # noqa: E402  (needs the path above)
+import train_ner  # noqa: E402
 import train_syntax  # noqa: E402
 import train_tokenizer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-STEPS = ("tokenizer", "ner", "pos", "depparse")
+STEPS = ("tokenizer", "ner", "pos", "depparse", "attribution")
 # Steps of train_syntax.py: its model name and the folder both steps share.
 SYNTAX_STEPS = {"pos": "tagger", "depparse": "parser"}
 
@@ -37,6 +39,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                              "(default: ../shared/data from the repo root)")
     parser.add_argument("--work", type=Path, default=REPO / "training" / "work",
                         help="folder for work files and checkpoints (default: training/work)")
+    parser.add_argument("--gold", type=Path, default=train_attribution.DEFAULT_GOLD,
+                        help="PolNeAR folder (train/, dev/, score.py) the attribution scorer learns from "
+                             "(default: ../shared/eval/polnear from the repo root)")
     parser.add_argument("--only", choices=STEPS, action="append", help="run only these steps")
     parser.add_argument("--fresh", action="store_true", help="delete the steps' work files first")
     parser.add_argument("--tokenizer-steps", type=int, default=train_tokenizer.TrainConfig.steps,
@@ -73,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
             train_tokenizer.run(args.data.resolve(), work.resolve(), config)
         elif step == "ner":
             train_ner.run(args.data.resolve(), work.resolve(), train_ner.TrainConfig(steps=args.ner_steps))
+        elif step == "attribution":
+            # Last: its candidates come from parses by the models the steps before installed.
+            train_attribution.run(args.gold.resolve(), folds=5, jobs=train_attribution.default_jobs(), install=True)
     return 0
 
 

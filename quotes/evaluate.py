@@ -1,0 +1,225 @@
+"""Score `quotes extract` output against gold quotes and sources: `quotes evaluate PRED GOLD_DIR`.
+
+The gold folder holds `gold.jsonl` (one object per gold quote: `article` (the file-name
+stem), `start`, `end`, `source` ({start, end[, parts]} or null), `source_kind`, and
+optionally `source_name`) and `text/NAME.txt`. PolNeAR's evaluation folders have this
+shape; so can anyone's own gold data.
+
+The judgements are those of PolNeAR's score.py, so the figures agree with it:
+- a prediction matches a gold quote when they overlap by at least half of each span, pairs
+  made one to one, greedily by overlap;
+- mention: on a matched pair, the predicted speaker mention overlaps the gold source
+  (a gold quote with no source wants no mention);
+- entity: where the gold source has a name token, the predicted speaker or mention contains it;
+- end to end: a prediction counts only when matched with the right mention.
+Beyond score.py it breaks the attribution down by the rule that decided it, by the kind of
+mention chosen, and by what the scorer did, so a change can be judged by where it helps.
+"""
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SOURCE_KINDS = {"pronoun": "pronoun", "name": "name", "nominal": "nominal", "organisation": "other", "empty": "other"}
+
+
+class GoldError(Exception):
+    pass
+
+
+@dataclass
+class Tally:
+    """Counts for one row of a table: matched quotes and how many were right."""
+    matched: int = 0
+    mention: int = 0
+    entity_eligible: int = 0
+    entity: int = 0
+    gold: int = 0
+
+    def add(self, mention_ok: bool, entity_ok: bool | None) -> None:
+        self.matched += 1
+        self.mention += mention_ok
+        if entity_ok is not None:
+            self.entity_eligible += 1
+            self.entity += entity_ok
+
+
+@dataclass
+class Evaluation:
+    predicted: int = 0
+    gold: int = 0
+    exact: int = 0
+    problems: Counter = field(default_factory=Counter)
+    overall: Tally = field(default_factory=Tally)
+    by_source_kind: dict[str, Tally] = field(default_factory=dict)
+    by_rule: dict[str, Tally] = field(default_factory=dict)
+    by_mention_kind: dict[str, Tally] = field(default_factory=dict)
+
+    def scores(self) -> dict[str, float]:
+        matched, right = self.overall.matched, self.overall.mention
+        p, r, f = _prf(matched, self.predicted, self.gold)
+        e2e = _prf(right, self.predicted, self.gold)
+        return {"quotes_p": p, "quotes_r": r, "quotes_f1": f, "end2end_p": e2e[0], "end2end_r": e2e[1],
+                "end2end_f1": e2e[2], "mention": right / matched if matched else 0.0,
+                "entity": self.overall.entity / self.overall.entity_eligible if self.overall.entity_eligible else 0.0,
+                "exact": self.exact / matched if matched else 0.0}
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
+    p, r = (tp / n_pred if n_pred else 0.0), (tp / n_gold if n_gold else 0.0)
+    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    out = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise GoldError(f"cannot read {path}: {error}") from error
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise GoldError(f"{path}, line {number}: not JSON ({error.msg})") from error
+        if not isinstance(value, dict):
+            raise GoldError(f"{path}, line {number}: not a JSON object")
+        out.append(value)
+    return out
+
+
+def load_gold(gold_dir: Path) -> tuple[dict[str, list[dict]], dict[str, str]]:
+    """Gold quotes by article name, and the article texts."""
+    if not (gold_dir / "gold.jsonl").is_file():
+        raise GoldError(f"{gold_dir}: no gold.jsonl (a gold folder holds gold.jsonl and text/NAME.txt)")
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((gold_dir / "text").glob("*.txt"))}
+    golds: dict[str, list[dict]] = {name: [] for name in texts}
+    for g in _read_jsonl(gold_dir / "gold.jsonl"):
+        if not all(isinstance(g.get(k), int) for k in ("start", "end")) or "article" not in g:
+            raise GoldError(f"{gold_dir / 'gold.jsonl'}: a gold quote without article, start and end: {str(g)[:80]}")
+        golds.setdefault(Path(str(g["article"])).stem, []).append(g)
+    return golds, texts
+
+
+def _overlap(a: dict, b: dict) -> int:
+    return max(0, min(a["end"], b["end"]) - max(a["start"], b["start"]))
+
+
+def match(predicted: list[dict], gold: list[dict]) -> list[tuple[int, int]]:
+    """(prediction index, gold index) pairs: overlap of at least half of each span, greedy by overlap."""
+    options = []
+    for i, p in enumerate(predicted):
+        for j, g in enumerate(gold):
+            shared = _overlap(p, g)
+            if shared and 2 * shared >= max(p["end"] - p["start"], g["end"] - g["start"]):
+                options.append((-shared, j, i))
+    used_p, used_g, pairs = set(), set(), []
+    for _, j, i in sorted(options):
+        if i not in used_p and j not in used_g:
+            used_p.add(i)
+            used_g.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def mention_right(mention: dict | None, gold: dict) -> bool:
+    source = gold.get("source")
+    if source is None:
+        return mention is None
+    parts = source.get("parts") or [[source["start"], source["end"]]]
+    return mention is not None and any(_overlap(mention, {"start": s, "end": e}) for s, e in parts)
+
+
+def _words(text: str) -> set[str]:
+    bare = re.sub(r"['’]s\b", "", text)
+    return {w.lower() for w in (w.strip(".,;:!?()[]\"'“”‘’") for w in bare.split()) if w}
+
+
+def entity_right(predicted: dict, gold: dict) -> bool | None:
+    if not gold.get("source_name"):
+        return None
+    said = " ".join(str(x) for x in (predicted.get("speaker"), (predicted.get("speaker_mention") or {}).get("text")) if x)
+    return gold["source_name"].lower() in _words(said)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without whitespace, punctuation or symbols at its ends."""
+    import unicodedata
+
+    def skip(c: str) -> bool:
+        return c.isspace() or unicodedata.category(c)[0] in "PS"
+    while start < end and skip(text[start]):
+        start += 1
+    while end > start and skip(text[end - 1]):
+        end -= 1
+    return start, end
+
+
+def evaluate(predictions: list[dict], golds: dict[str, list[dict]], texts: dict[str, str]) -> Evaluation:
+    result = Evaluation()
+    by_article: dict[str, list[dict]] = {}
+    for p in predictions:
+        name = Path(str(p.get("article", ""))).stem
+        text = texts.get(name)
+        if text is None:
+            result.problems["article not in the gold folder (ignored)"] += 1
+            continue
+        if not (isinstance(p.get("start"), int) and isinstance(p.get("end"), int) and 0 <= p["start"] < p["end"] <= len(text)):
+            result.problems["bad start/end (ignored)"] += 1
+            continue
+        by_article.setdefault(name, []).append(p)
+    for name, gold in golds.items():
+        predicted = by_article.get(name, [])
+        result.predicted += len(predicted)
+        result.gold += len(gold)
+        for g in gold:
+            result.by_source_kind.setdefault(SOURCE_KINDS.get(g.get("source_kind"), "other"), Tally()).gold += 1
+        for i, j in match(predicted, gold):
+            p, g = predicted[i], gold[j]
+            ok, entity_ok = mention_right(p.get("speaker_mention"), g), entity_right(p, g)
+            result.exact += _strip(texts[name], p["start"], p["end"]) == _strip(texts[name], g["start"], g["end"])
+            result.overall.add(ok, entity_ok)
+            result.by_source_kind[SOURCE_KINDS.get(g.get("source_kind"), "other")].add(ok, entity_ok)
+            result.by_rule.setdefault(str(p.get("rule", "?")), Tally()).add(ok, entity_ok)
+            result.by_mention_kind.setdefault(str(p.get("mention_kind") or "none"), Tally()).add(ok, entity_ok)
+    return result
+
+
+def _rate(num: int, den: int) -> str:
+    return f"{num / den:.3f} ({num}/{den})" if den else "n/a"
+
+
+def report(result: Evaluation, name: str) -> str:
+    """The score table, then breakdowns by gold source kind, by rule and by mention kind; the
+    last line is a one-line summary for scripts."""
+    s = result.scores()
+    lines = [f"{name}: {result.gold} gold quotes, {result.predicted} predicted"]
+    lines += [f"  warning: {n} predictions: {problem}" for problem, n in sorted(result.problems.items())]
+    lines += [f"{'':24s}{'P':>7s}{'R':>7s}{'F1':>7s}",
+              f"{'quotes (50% overlap)':24s}{s['quotes_p']:7.3f}{s['quotes_r']:7.3f}{s['quotes_f1']:7.3f}"
+              f"   matched {result.overall.matched}",
+              f"{'end-to-end (mention)':24s}{s['end2end_p']:7.3f}{s['end2end_r']:7.3f}{s['end2end_f1']:7.3f}"
+              f"   correct {result.overall.mention}",
+              f"exact span, of matched:   {_rate(result.exact, result.overall.matched)}",
+              f"mention accuracy:         {_rate(result.overall.mention, result.overall.matched)}",
+              f"entity accuracy:          {_rate(result.overall.entity, result.overall.entity_eligible)}",
+              ""]
+    lines.append(f"{'gold source kind':22s}{'gold':>6s}  {'recall':20s}{'mention':20s}entity")
+    for kind, t in sorted(result.by_source_kind.items(), key=lambda x: -x[1].gold):
+        lines.append(f"  {kind:20s}{t.gold:6d}  {_rate(t.matched, t.gold):20s}{_rate(t.mention, t.matched):20s}"
+                     f"{_rate(t.entity, t.entity_eligible)}")
+    for title, table in (("rule that decided", result.by_rule), ("mention kind chosen", result.by_mention_kind)):
+        lines += ["", f"{title:30s}{'matched':>8s}  {'mention right':20s}entity right"]
+        for key, t in sorted(table.items(), key=lambda x: -x[1].matched):
+            lines.append(f"  {key:28s}{t.matched:8d}  {_rate(t.mention, t.matched):20s}{_rate(t.entity, t.entity_eligible)}")
+    lines.append(f"{name} quotes P={s['quotes_p']:.2f} R={s['quotes_r']:.2f} F1={s['quotes_f1']:.2f} | "
+                 f"attribution mention={s['mention']:.2f} entity={s['entity']:.2f} | end2end F1={s['end2end_f1']:.2f}")
+    return "\n".join(lines)
+
+
+def read_predictions(path: Path) -> list[dict]:
+    return _read_jsonl(path)

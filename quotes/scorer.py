@@ -1,0 +1,82 @@
+"""The learned attribution scorer: weighs each candidate source of a quote.
+
+A log-linear model over the binary features of candidates.py: a candidate's score
+is the sum of its features' weights, and a softmax over one quote's candidates
+gives each a probability. Linear on purpose: `--explain` can list which pieces
+of evidence moved the choice, and inference is a few dictionary look-ups.
+
+The weights are data (`models/attribution_scorer.json`), rebuilt by
+`python training/train.py --only attribution` from PolNeAR train.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from .candidates import Candidate
+
+MODEL_FILE = Path(__file__).parent / "models" / "attribution_scorer.json"
+FORMAT = "quotes-attribution-scorer/1"
+
+
+# The scorer replaces the sieves' answer only with a candidate it finds more likely right than
+# not. Below this, its replacements were wrong about as often as right in cross-validation on
+# PolNeAR train, and a wrong speaker is worse than none.
+MIN_PROBABILITY = 0.5
+
+
+@dataclass(frozen=True)
+class Scorer:
+    weights: dict[str, float]
+    margin: float             # how much more probable than the sieves' choice another must be to replace it
+    min_probability: float = MIN_PROBABILITY
+
+    def replaces(self, best: float, sieves: float) -> bool:
+        """Whether a candidate of probability `best` replaces the sieves' choice of probability `sieves`."""
+        return best >= self.min_probability and best - sieves >= self.margin
+
+    def score(self, candidate: Candidate) -> float:
+        return sum(self.weights.get(f, 0.0) for f in candidate.features)
+
+    def rank(self, options: list[Candidate]) -> list[tuple[Candidate, float]]:
+        """Candidates with their probabilities, most probable first (ties: the sieves' choice, then text order)."""
+        scores = [self.score(o) for o in options]
+        top = max(scores)
+        exp = [math.exp(s - top) for s in scores]
+        total = sum(exp)
+        ranked = [(o, e / total) for o, e in zip(options, exp)]
+        order = sorted(range(len(ranked)), key=lambda i: (-round(ranked[i][1], 12), not options[i].chosen_by_sieve, i))
+        return [ranked[i] for i in order]
+
+    def evidence(self, candidate: Candidate, most: int = 3) -> list[tuple[str, float]]:
+        """The features that weigh most for (or against) a candidate, strongest first."""
+        weighted = [(f, self.weights.get(f, 0.0)) for f in candidate.features]
+        return sorted((w for w in weighted if w[1]), key=lambda w: -abs(w[1]))[:most]
+
+    def as_dict(self) -> dict:
+        return {"format": FORMAT, "margin": self.margin, "min_probability": self.min_probability,
+                "weights": {f: round(w, 6) for f, w in sorted(self.weights.items()) if w}}
+
+
+class ScorerError(Exception):
+    pass
+
+
+def from_file(path: Path) -> Scorer:
+    try:
+        value = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ScorerError(f"cannot read the attribution scorer {path}: {error}") from error
+    if value.get("format") != FORMAT:
+        raise ScorerError(f"{path}: not a {FORMAT} file")
+    return Scorer({f: float(w) for f, w in value["weights"].items()}, float(value["margin"]),
+                  float(value.get("min_probability", MIN_PROBABILITY)))
+
+
+@lru_cache(maxsize=1)
+def bundled() -> Scorer | None:
+    """The scorer shipped with quotes, or None where the file is absent (the sieves decide alone)."""
+    return from_file(MODEL_FILE) if MODEL_FILE.exists() else None

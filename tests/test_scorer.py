@@ -1,0 +1,130 @@
+"""The learned attribution scorer: candidates, their evidence, and when it may overrule the sieves.
+
+Run through the real pipeline with the bundled models and the bundled scorer.
+"""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from quotes import attribution, marks, pipeline, scorer
+from quotes.candidates import Candidate
+from quotes.evaluate import evaluate, load_gold, report
+
+from conftest import FIXTURES
+
+
+def parsed(text: str):
+    return pipeline.parse(text), marks.find(text)
+
+
+def test_the_bundled_scorer_loads_and_weighs_the_evidence():
+    model = scorer.bundled()
+    assert model is not None and model.weights and 0 <= model.margin < 1
+    # Evidence that a mention is the speaker weighs for it: the subject of the cue after the quote.
+    assert model.weights["cue-after:1"] > 0
+
+
+def test_a_quote_the_sieves_attribute_keeps_their_answer_with_its_probability():
+    quotes = pipeline.extract("“We will not back down,” Mayor Brandon Johnson said on Tuesday.")
+    a = quotes[0].attribution
+    assert a.speaker == "Brandon Johnson" and a.rule == "cue-after-quote"
+    assert a.score is not None and a.score > 0.5
+    assert a.alternatives[0] == ("'Mayor Brandon Johnson'", a.score)
+    assert any(label == "nobody" for label, _ in a.alternatives)
+
+
+def test_the_scorer_picks_the_subject_the_sieves_passed_over():
+    # The sieves take the noun phrase nearest the cue ("the streets"), which names nobody; the
+    # scorer weighs the sentence's subject, as PolNeAR's annotators mark it.
+    text = "Protesters marching through the streets chanted “What curfew?” and kept going until 2 a.m. Friday."
+    doc, spans = parsed(text)
+    sieves, _ = attribution.attribute(doc, spans, model=None)
+    scored, _ = attribution.attribute(doc, spans)
+    assert sieves[0].attribution.mention.text == "the streets" and sieves[0].attribution.speaker is None
+    a = scored[0].attribution
+    assert a.rule == "scorer" and a.mention.text == "Protesters" and a.speaker == "Protesters"
+    assert a.chain[0].startswith("scorer: 'Protesters'") and "over the sieves' choice" in a.chain[0]
+
+
+def test_a_barred_candidate_leaves_the_sieves_answer_and_says_why():
+    # Without NER "Boston" is a name, and the scorer prefers it; with NER it is a place, which
+    # never replaces the sieves' answer (here: nobody), and --explain says so.
+    text = "“I have heard this before,” Thomas O’Neill told reporters in Boston."
+    doc, spans = parsed(text)
+    quotes, _ = attribution.attribute(doc, spans)
+    a = quotes[0].attribution
+    assert a.speaker is None and a.rule == "unattributed"
+    assert any("kept the sieves' choice over 'Boston'" in step and "a place" in step for step in a.chain), a.chain
+
+
+def test_without_a_scorer_the_sieves_decide_alone():
+    doc, spans = parsed("“It is over,” said one aide. “We lost,” Senator Maria Lopez told reporters.")
+    quotes, _ = attribution.attribute(doc, spans, model=None)
+    assert all(q.attribution.rule != "scorer" and q.attribution.score is None for q in quotes)
+
+
+def test_probing_the_other_sieves_changes_nothing_the_article_holds():
+    text = (FIXTURES / "quotes" / "pronouns_nominals.txt").read_text(encoding="utf-8")
+    doc, spans = parsed(text)
+    plain_quotes, plain_entities = attribution.attribute(doc, spans, model=None)
+    collected: list = []
+    probed_quotes, probed_entities = attribution.attribute(doc, spans, model=None, collect=collected)
+    assert collected and plain_quotes == probed_quotes
+    assert [(e.name, e.gender, sorted(e.aliases)) for e in plain_entities.entities] == \
+        [(e.name, e.gender, sorted(e.aliases)) for e in probed_entities.entities]
+    assert [(m.entity, m.chain) for m in plain_entities.mentions] == [(m.entity, m.chain) for m in probed_entities.mentions]
+
+
+def test_every_quote_has_the_nobody_candidate_and_the_sieves_choice():
+    text = "“We are ready,” he said. Nobody else was named in the story."
+    doc, spans = parsed(text)
+    collected: list[tuple[int, list[Candidate]]] = []
+    attribution.attribute(doc, spans, model=None, collect=collected)
+    options = collected[0][1]
+    assert options[0].mention is None and "nobody" in options[0].features
+    assert sum(o.chosen_by_sieve for o in options) == 1
+
+
+def test_a_name_cut_inside_a_word_is_no_candidate():
+    text = "“I have heard this before,” Thomas O’Neill told reporters in Boston."
+    doc, spans = parsed(text)
+    collected: list = []
+    quotes, _ = attribution.attribute(doc, spans, collect=collected)
+    assert all(o.mention is None or o.mention.text != "Thomas O" for o in collected[0][1])
+    assert quotes[0].attribution.speaker != "Thomas O"
+
+
+def test_a_weak_candidate_never_replaces_the_sieves_answer():
+    model = scorer.Scorer({"a": 1.0}, margin=0.1)
+    assert not model.replaces(0.45, 0.10)      # below the floor: more likely wrong than right
+    assert not model.replaces(0.55, 0.50)      # not clearly better than the sieves' choice
+    assert model.replaces(0.80, 0.15)
+
+
+def test_a_scorer_file_of_another_format_is_refused(tmp_path):
+    path = tmp_path / "scorer.json"
+    path.write_text(json.dumps({"format": "something-else", "weights": {}}))
+    with pytest.raises(scorer.ScorerError, match="not a quotes-attribution-scorer"):
+        scorer.from_file(path)
+
+
+def test_evaluate_scores_mentions_as_polnear_does(tmp_path):
+    gold_dir = tmp_path / "gold"
+    (gold_dir / "text").mkdir(parents=True)
+    text = "“We are ready,” Mayor Brandon Johnson said. Critics called it “a stunt.”"
+    (gold_dir / "text" / "a.txt").write_text(text, encoding="utf-8")
+    gold = [{"article": "a", "start": 1, "end": 14, "source": {"start": 16, "end": 37}, "source_kind": "name",
+             "source_name": "Johnson"},
+            {"article": "a", "start": 63, "end": 71, "source": {"start": 44, "end": 51}, "source_kind": "nominal"}]
+    (gold_dir / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
+    predictions = [{"article": "x/a.txt", "start": 1, "end": 14, "speaker": "Brandon Johnson", "rule": "cue-after-quote",
+                    "speaker_mention": {"start": 22, "end": 37, "text": "Brandon Johnson"}, "mention_kind": "name"},
+                   {"article": "x/a.txt", "start": 63, "end": 71, "speaker": None, "speaker_mention": None,
+                    "rule": "unattributed"}]
+    result = evaluate(predictions, *load_gold(gold_dir))
+    scores = result.scores()
+    assert scores["quotes_f1"] == 1.0 and scores["mention"] == 0.5 and scores["entity"] == 1.0
+    assert result.by_rule["cue-after-quote"].mention == 1 and result.by_rule["unattributed"].mention == 0
+    assert report(result, "gold").splitlines()[-1].endswith("end2end F1=0.50")
