@@ -223,3 +223,9 @@ def report(result: Evaluation, name: str) -> str:
 
 def read_predictions(path: Path) -> list[dict]:
     return _read_jsonl(path)
+
+
+if __name__ == "__main__":
+    # `python -m quotes.evaluate PRED.jsonl GOLD_DIR` is `quotes evaluate`.
+    from .cli import evaluate as command
+    command()

@@ -5,6 +5,8 @@ Run through the real pipeline with the bundled models and the bundled scorer.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -128,3 +130,9 @@ def test_evaluate_scores_mentions_as_polnear_does(tmp_path):
     assert scores["quotes_f1"] == 1.0 and scores["mention"] == 0.5 and scores["entity"] == 1.0
     assert result.by_rule["cue-after-quote"].mention == 1 and result.by_rule["unattributed"].mention == 0
     assert report(result, "gold").splitlines()[-1].endswith("end2end F1=0.50")
+
+
+def test_python_dash_m_quotes_evaluate_is_the_command():
+    result = subprocess.run([sys.executable, "-m", "quotes.evaluate", "--help"], capture_output=True, text=True)
+    assert result.returncode == 0 and "PRED.jsonl GOLD_DIR" in result.stdout
+
