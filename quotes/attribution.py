@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from . import lexicon, marks, scorer
-from .candidates import Candidate, CueSubjects, candidates, overrule_bar
+from .candidates import Candidate, CueSubjects, candidates
 from .document import ParsedArticle, Token
 from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
 from .scorer import Scorer
@@ -1114,11 +1114,11 @@ def _candidates(index: int, c: Context, decided: Attribution,
     found: CueSubjects = {}
     cues: dict[tuple[int, int], Span] = {}
     windows = (("cue-after", _after(index, c), False), ("cue-before", _before(index, c, through_quotes=True), True))
-    unread: list[str] = []
+    unread: list[str] = []      # windows whose nearest cue has no subject that could be read
     for where, window, nearest_last in windows:
         found_cues = _cues_with_mentions(window, c, nearest_last)
         if found_cues and found_cues[0][1] is None:
-            unread.append(f"{where}:1:no-subject")    # the nearest cue's subject was not found
+            unread.append(where)
         subjects = [(cue, m) for cue, m in found_cues if m is not None]
         for rank, (cue, m) in enumerate(subjects[:3], 1):
             key = (m.start, m.end)
@@ -1129,8 +1129,7 @@ def _candidates(index: int, c: Context, decided: Attribution,
         key = (decided.mention.start, decided.mention.end)
         sieve_mention = next((m for m in c.entities.mentions if (m.start, m.end) == key), None) \
             or (found[key][0] if key in found else _mention_for_span(decided, c))
-    opinions = {**opinions, None: opinions.get(None, []) + [f"nobody&{u}" for u in unread]}
-    return candidates(index, c, decided, found, sieve_mention, opinions, bool(unread)), cues
+    return candidates(index, c, decided, found, sieve_mention, opinions, unread), cues
 
 
 def _mention_for_span(decided: Attribution, c: Context) -> Mention:
@@ -1146,16 +1145,12 @@ def _mention_for_span(decided: Attribution, c: Context) -> Mention:
 def _weigh(decided: Attribution, options: list[Candidate], cues: dict[tuple[int, int], Span], model: Scorer,
            c: Context) -> Attribution:
     """The sieves' attribution, or the candidate the scorer finds clearly more probable; with the scores."""
-    ranked = model.rank(options)
-    sieves_choice, sieve_p = next((o, p) for o, p in ranked if o.chosen_by_sieve)
-    best, best_p = ranked[0]
-    alternatives = tuple((o.label, round(p, 3)) for o, p in ranked[:4])
-    if best.chosen_by_sieve or not model.replaces(best_p, sieve_p):
-        return replace(decided, score=round(sieve_p, 3), alternatives=alternatives)
-    bar = overrule_bar(best, sieves_choice)
-    if bar:
-        kept = f"scorer: kept the sieves' choice over {best.label} ({best_p:.2f}): {bar}"
-        return replace(decided, chain=decided.chain + (kept,), score=round(sieve_p, 3), alternatives=alternatives)
+    verdict = model.decide(options)
+    best, best_p, sieve_p = verdict.best, verdict.best_p, verdict.sieves_p
+    alternatives = tuple((o.label, round(p, 3)) for o, p in verdict.ranked[:4])
+    if not verdict.replaced:
+        kept = (f"scorer: kept the sieves' choice over {best.label} ({best_p:.2f}): {verdict.bar}",) if verdict.bar else ()
+        return replace(decided, chain=decided.chain + kept, score=round(sieve_p, 3), alternatives=alternatives)
     evidence = ", ".join(f"{f} {w:+.2f}" for f, w in model.evidence(best))
     why = (f"scorer: {best.label} ({best_p:.2f}) over the sieves' choice ({sieve_p:.2f}, {decided.rule}); "
            f"evidence {evidence}")

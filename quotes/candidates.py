@@ -43,7 +43,14 @@ class Candidate:
 
 UNRESOLVED = ("unresolved", "resolves:none")
 OWN_CUE_UNREAD = "other-paragraph&own-cue-unread"
-QUESTION_CUE = "nobody&cue-before:1:no-subject"     # the nearest cue before the quote has no subject
+
+
+def unread_cue(where: str) -> str:
+    """The "nobody" feature for a window ('cue-before', 'cue-after') whose nearest cue has no subject."""
+    return f"nobody&{where}:1:no-subject"
+
+
+QUESTION_CUE = unread_cue("cue-before")
 
 
 def overrule_bar(candidate: Candidate, sieves_choice: Candidate) -> str | None:
@@ -73,7 +80,7 @@ def overrule_bar(candidate: Candidate, sieves_choice: Candidate) -> str | None:
 
 
 def bucket(value: int, bounds: tuple[int, ...]) -> str:
-    """'≤5' for value 4 with bounds (0, 2, 5, …); '>40' past the last bound."""
+    """'<=5' for value 4 with bounds (0, 2, 5, …); '>40' past the last bound."""
     for bound in bounds:
         if value <= bound:
             return f"<={bound}"
@@ -85,13 +92,14 @@ CueSubjects = dict[tuple[int, int], tuple[Mention, list[str]]]
 
 def candidates(index: int, c: Context, decided: Attribution, cue_subjects: CueSubjects,
                sieve_mention: Mention | None,
-               opinions: dict[tuple[int, int] | None, list[str]], cue_unread: bool = False) -> list[Candidate]:
+               opinions: dict[tuple[int, int] | None, list[str]], unread: list[str] = ()) -> list[Candidate]:
     """The candidates for quote `index`: nobody, the sieves' choice, and every mention in reach.
 
     cue_subjects: (start, end) of a mention -> the mention and where a speech cue took it as
     subject ('cue-after:1': the first cue after the quote); sieve_mention: the sieves' choice;
     opinions: (start, end) of a mention, or None for no mention -> the other sieves that chose it;
-    cue_unread: the nearest speech cue beside the quote has a subject nobody could read.
+    unread: the windows ('cue-after', 'cue-before') whose nearest speech cue has a subject nobody
+    could read.
     """
     first, end = c.first_token[index], c.end_token[index]
     span = c.spans[index]
@@ -111,7 +119,8 @@ def candidates(index: int, c: Context, decided: Attribution, cue_subjects: CueSu
     chosen = (decided.mention.start, decided.mention.end) if decided.mention is not None else None
 
     quote_features = _quote_features(index, c)
-    out = [Candidate(None, _nobody_features(decided, quote_features) + opinions.get(None, []), chosen is None)]
+    nobody = _nobody_features(decided, quote_features) + opinions.get(None, []) + [unread_cue(w) for w in unread]
+    out = [Candidate(None, nobody, chosen is None)]
     ranks = _side_ranks(pool.values(), first, end)
     previous = _previous_speaker(index, c)
     for key, m in sorted(pool.items()):
@@ -119,7 +128,7 @@ def candidates(index: int, c: Context, decided: Attribution, cue_subjects: CueSu
         for where in cue_subjects[key][1] if key in cue_subjects else []:
             features += [where, f"{where}&kind:{m.kind}"]
         features += opinions.get(key, [])
-        if cue_unread and "other-paragraph" in features:
+        if unread and "other-paragraph" in features:
             features.append(OWN_CUE_UNREAD)
         if key == chosen:
             features += ["sieve", f"sieve:{decided.rule}", f"sieve&kind:{m.kind}"]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .candidates import Candidate
+from .candidates import Candidate, overrule_bar
 
 MODEL_FILE = Path(__file__).parent / "models" / "attribution_scorer.json"
 FORMAT = "quotes-attribution-scorer/1"
@@ -26,6 +26,26 @@ FORMAT = "quotes-attribution-scorer/1"
 # not. Below this, its replacements were wrong about as often as right in cross-validation on
 # PolNeAR train, and a wrong speaker is worse than none.
 MIN_PROBABILITY = 0.5
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The scorer's verdict on one quote's candidates."""
+    ranked: list[tuple[Candidate, float]]   # every candidate with its probability, most probable first
+    sieves_choice: Candidate
+    sieves_p: float
+    best: Candidate
+    best_p: float
+    bar: str | None                         # why the best may not replace the sieves' choice, or None
+
+    @property
+    def replaced(self) -> bool:
+        """Whether the best candidate replaces the sieves' choice."""
+        return self.best is not self.sieves_choice and self.bar is None
+
+    @property
+    def choice(self) -> Candidate:
+        return self.best if self.replaced else self.sieves_choice
 
 
 @dataclass(frozen=True)
@@ -50,6 +70,16 @@ class Scorer:
         ranked = [(o, e / total) for o, e in zip(options, exp)]
         order = sorted(range(len(ranked)), key=lambda i: (-round(ranked[i][1], 12), not options[i].chosen_by_sieve, i))
         return [ranked[i] for i in order]
+
+    def decide(self, options: list[Candidate]) -> Decision:
+        """The sieves' choice, or the most probable candidate where it is probable enough, clearly
+        better, and not barred (candidates.overrule_bar)."""
+        ranked = self.rank(options)
+        sieves_choice, sieves_p = next((o, p) for o, p in ranked if o.chosen_by_sieve)
+        best, best_p = ranked[0]
+        if best is sieves_choice or not self.replaces(best_p, sieves_p):
+            return Decision(ranked, sieves_choice, sieves_p, sieves_choice, sieves_p, None)
+        return Decision(ranked, sieves_choice, sieves_p, best, best_p, overrule_bar(best, sieves_choice))
 
     def evidence(self, candidate: Candidate, most: int = 3) -> list[tuple[str, float]]:
         """The features that weigh most for (or against) a candidate, strongest first."""

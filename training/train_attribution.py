@@ -25,6 +25,7 @@ import logging
 import os
 import pickle
 import random
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -34,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from quotes import attribution, marks, pipeline, render, scorer  # noqa: E402
 from quotes.analyser import current as current_analyser  # noqa: E402
 from quotes.articles import load  # noqa: E402
-from quotes.candidates import Candidate, overrule_bar  # noqa: E402
+from quotes.candidates import Candidate  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "training" / "work" / "attribution"
@@ -172,12 +173,7 @@ def offline_accuracy(model: scorer.Scorer, data: list) -> float:
     (a quick estimate for choosing settings; the reported figures re-run attribution)."""
     right = 0
     for _, options, good in data:
-        ranked = model.rank(options)
-        sieves_choice, sieve_p = next((o, p) for o, p in ranked if o.chosen_by_sieve)
-        best, best_p = ranked[0]
-        replaced = model.replaces(best_p, sieve_p) and not overrule_bar(best, sieves_choice)
-        choice = best if replaced else sieves_choice
-        right += options.index(choice) in good
+        right += options.index(model.decide(options).choice) in good
     return right / len(data)
 
 
@@ -185,7 +181,7 @@ def predictions(items: list, model: scorer.Scorer | None) -> list[dict]:
     """`quotes extract` records for the articles, attributed with this scorer."""
     out = []
     for article, doc in items:
-        quotes, _ = attribution.attribute(doc, marks.find(article.text), article.id, model=model)
+        quotes = pipeline.analyse_parsed(article, doc, scorer=model).quotes
         out.extend(render.extract_records(article.source, (q for q in quotes if pipeline.is_speech(q))))
     return out
 
@@ -194,7 +190,6 @@ def scored(records: list[dict], gold: Path, split: str, score, name: str) -> str
     """score.py's table for these predictions (its last line is the summary)."""
     path = WORK / f"{name}.jsonl"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    import subprocess
     result = subprocess.run([sys.executable, str(gold / "score.py"), str(path), str(gold / split)],
                             capture_output=True, text=True, check=True)
     return result.stdout
