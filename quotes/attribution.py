@@ -18,9 +18,9 @@ from .candidates import Candidate, CueSubjects, candidates
 from .document import ParsedArticle, Token
 from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
 from .scorer import Scorer
-from .speakers import (NER_PERSON, NOMINAL_DETERMINERS, POSSESSIVE, Entities, Mention, after_preposition, document_author,
-                       nominal_ending_at, nominal_starting_at, resolve, resolve_document, resolve_nominal,
-                       resolve_pronoun)
+from .speakers import (NER_PERSON, NOMINAL_DETERMINERS, POSSESSIVE, SMALL_WORDS, Entities, Mention, after_preposition,
+                       campaign_owner, document_author, nominal_ending_at, nominal_starting_at, resolve, resolve_document,
+                       resolve_nominal, resolve_pronoun, title_case_paragraph)
 
 SENTENCE_FINAL = {".", "!", "?", "…"}
 DASHES = ("—", "–", "-", "―", "--")
@@ -568,6 +568,13 @@ def _attribution(mention: Mention | None, cue: Span | None, rule: str, c: Contex
     c.pending_entity = mention.entity
     span = Span(mention.start, mention.end, mention.text)
     chain = extra + mention.chain
+    if entity is None and mention.kind == "nominal":
+        owner = campaign_owner(mention, c.entities, c.doc, _recent_speakers(c))
+        if owner is not None:
+            name = f"{c.entities.entities[owner].name} campaign"
+            return Attribution(name, "organisation", span, mention.kind, cue, rule,
+                               chain + (f"'{mention.text}' → {name} (the campaign of "
+                                        f"{c.entities.entities[owner].name})",))
     if entity is None:
         return Attribution(None, None, span, mention.kind, cue, rule,
                            chain + (f"'{mention.text}' could not be resolved to a person: left unattributed",))
@@ -615,9 +622,6 @@ def _recent_speakers(c: Context) -> list[int]:
             if e is not None and c.spans[q].paragraph >= paragraph - 1][-1:]
 
 
-SMALL_WORDS = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "from", "is"}
-
-
 def _title_case(text: str, most: int) -> bool:
     """"State of the Union", "Make Your Kid a Millionaire": every word capitalised but small ones."""
     words = [w for w in (w.strip(".,!?;:’'\"") for w in text.split()) if w]
@@ -660,9 +664,7 @@ def not_speech(index: int, c: Context) -> Attribution | None:
 def _headline(paragraph: int, c: Context) -> bool:
     """A paragraph written in Title Case: "Trump Was ‘Mocking’ Clinton Camp"."""
     start, end = c.paragraph_bounds[paragraph]
-    words = [w for w in c.doc.text[start:end].split() if w[:1].isalpha()]
-    capitalised = sum(w[:1].isupper() for w in words if w.lower() not in SMALL_WORDS)
-    return len(words) >= 3 and capitalised >= 0.8 * len([w for w in words if w.lower() not in SMALL_WORDS])
+    return title_case_paragraph(c.doc.text[start:end])
 
 
 def _is_name_word(token: Token) -> bool:

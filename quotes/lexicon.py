@@ -46,6 +46,9 @@ class Lexicon:
     title_contexts: frozenset[str]        # "the book", "titled": a quoted Title Case phrase is a title
     uk_to_us: dict[str, str]              # 'colour' -> 'color', where no rule gives the American form
     ise_words: frozenset[str]             # 'promise': -ise on both sides, never folded to -ize
+    possessive_subject: dict[str, str]    # 'her' -> 'she'
+    campaign_nouns: frozenset[str]        # 'campaign': the organisation of the person who owns it
+    initialled_names: frozenset[str]      # people known with their middle initial: 'George W. Bush'
 
 
 @lru_cache(maxsize=1)
@@ -88,4 +91,7 @@ def load() -> Lexicon:
         title_contexts=frozenset(_lines("title_contexts.txt")),
         uk_to_us=dict(line.split() for line in _lines("spelling_uk_us.txt")),
         ise_words=frozenset(w for line in _lines("ise_words.txt") for w in line.split()),
+        possessive_subject=dict(line.split("\t") for line in _lines("possessive_pronouns.txt")),
+        campaign_nouns=frozenset(_lines("campaign_nouns.txt")),
+        initialled_names=frozenset(_lines("initialled_names.txt")),
     )

@@ -5,14 +5,22 @@ entities got in different articles are merged, each merge with the reason it was
 which `quotes speakers --explain` shows. The rules, in order:
 
     same name        equal up to case, dots and spacing ("J.B. Pritzker" / "JB Pritzker")
-    middle initial   "Paul D. Ryan" / "Paul Ryan", where the index holds one initialled form
-                     of the name (George W. and George H. W. Bush stay apart, and apart from
-                     a plain "George Bush")
+    middle initial   "Paul D. Ryan" / "Paul Ryan", "Hillary Rodham Clinton" / "Hillary Clinton",
+                     where the index holds one form of the name with a middle part (George W. and
+                     George H. W. Bush stay apart, and apart from a plain "George Bush")
     lead-in word     "Republican Donald Trump" / "Donald Trump": a word that is no part of a
                      name (a title, a modifier such as a party, a sentence opener) before a
                      full name the index holds
-    surname          "Obama" / "Barack Obama": the one full name with that surname whose gender
-                     does not contradict the surname's (Barack, not Michelle)
+    surname          "Obama" / "Barack Obama", "De Blasio" / "Bill de Blasio": the one full name
+                     with that surname whose gender does not contradict the evidence ("Mr. Obama":
+                     Barack, not Michelle), or, of several, the one holding the same role ("President
+                     Obama")
+
+A gender is evidence where a first name or a title says it ("Mr.", "the first lady"); a
+gender only a pronoun gave is used where nothing better is known. The name shown for a
+speaker is its plainest full form: the most quoted form with no lead-in word, without a
+middle initial ("Loretta E. Lynch" is shown as Loretta Lynch) unless the person goes by it
+(lexicon/initialled_names.txt) or dropping it would make two speakers' names one.
 
 Two people who share a surname are never merged: a surname that fits more than one
 full name stays as it is. An organisation never absorbs a person, nor a person an
@@ -20,6 +28,8 @@ organisation.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -34,6 +44,7 @@ class SpeakerName:
     kind: str                     # 'person' | 'organisation'
     gender: str | None = None     # 'm' | 'f' where the articles agree, else None
     quotes: int = 0
+    aliases: frozenset[str] = frozenset()   # how the articles named it: 'Mr. Obama', 'the president'
 
 
 @dataclass(frozen=True)
@@ -48,17 +59,41 @@ def link(names: list[SpeakerName]) -> dict[tuple[str, str], Link]:
     for n in names:
         groups.add(n)
     people = [key for key in groups.keys() if key[0] == "person"]
-    _middle_initials(groups, people)
+    _middle_names(groups, people)
     _lead_ins(groups, people)
     _surnames(groups, people)
-    speakers = {root: groups.display(members) for root, members in groups.members().items()}
+    speakers = _unique_displays(groups)
     out = {}
     for n in names:
         key = (n.kind, name_key(n.name))
         speaker = speakers[groups.find(key)]
-        reason = "" if speaker == n.name else groups.reason.get(key, "same name")
+        reason = "" if speaker == n.name else groups.reason.get(key) or (
+            "shown without the middle initial" if name_key(common_form(n.name)) == name_key(speaker) else "same name")
         out[(n.name, n.kind)] = Link(speaker, reason)
     return out
+
+
+def _unique_displays(groups: "_Groups") -> dict[tuple[str, str], str]:
+    """Each speaker's shown name; a name plainer than its form only where no other speaker has it."""
+    full = {root: groups.display(members) for root, members in groups.members().items()}
+    plain = {root: common_form(name) if root[0] == "person" else name for root, name in full.items()}
+    taken = Counter(name_key(name) for name in plain.values())
+    return {root: name if taken[name_key(name)] == 1 else full[root] for root, name in plain.items()}
+
+
+def common_form(name: str) -> str:
+    """A person's name as it is usually written: no middle initial ("Loretta E. Lynch" → "Loretta
+    Lynch"), unless the person goes by it or by initials ("George W. Bush", "J.J. Goldberg")."""
+    words = name.split()
+    if len(words) < 3 or _is_initial(words[0]) or name_key(name) in _initialled_keys():
+        return name
+    kept = [words[0], *(w for w in words[1:-1] if not _is_initial(w)), words[-1]]
+    return " ".join(kept)
+
+
+def _is_initial(word: str) -> bool:
+    """"E.", "E", "H.W." — letters each followed by a dot, or one capital alone."""
+    return (len(word) == 1 and word.isupper()) or bool(re.fullmatch(r"(?:[A-Z]\.)+", word))
 
 
 class _Groups:
@@ -68,6 +103,7 @@ class _Groups:
         self.parent: dict[tuple[str, str], tuple[str, str]] = {}
         self.forms: dict[tuple[str, str], dict[str, int]] = {}    # key -> surface form -> quotes
         self.gender: dict[tuple[str, str], set[str]] = {}
+        self.aliases: dict[tuple[str, str], set[str]] = {}
         self.reason: dict[tuple[str, str], str] = {}
 
     def add(self, n: SpeakerName) -> None:
@@ -77,6 +113,7 @@ class _Groups:
         forms[n.name] = forms.get(n.name, 0) + n.quotes
         if n.gender:
             self.gender.setdefault(key, set()).add(n.gender)
+        self.aliases.setdefault(key, set()).update(n.aliases)
 
     def keys(self) -> list[tuple[str, str]]:
         return sorted(self.parent)
@@ -107,19 +144,19 @@ class _Groups:
         return max(forms, key=lambda f: (forms[f], len(f), f))
 
 
-def _middle_initials(groups: _Groups, people: list[tuple[str, str]]) -> None:
+def _middle_names(groups: _Groups, people: list[tuple[str, str]]) -> None:
     by_plain: dict[str, list[tuple[str, str]]] = {}
     for key in people:
         words = key[1].split()
-        if len(words) >= 2:
-            plain = " ".join([words[0], *(w for w in words[1:-1] if not (len(w) == 1 and w.isalpha())), words[-1]])
-            by_plain.setdefault(plain, []).append(key)
+        if len(words) >= 2 and _person_like(words):
+            by_plain.setdefault(f"{words[0]} {words[-1]}", []).append(key)
     for plain, keys in by_plain.items():
-        initialled = [k for k in keys if k[1] != plain]
-        if len(keys) > 1 and len(initialled) == 1:
-            bare = [k for k in keys if k[1] == plain]
-            for key in initialled:
-                groups.join(key, bare[0], "middle initial")
+        middled = [k for k in keys if k[1] != plain]
+        if len(keys) > 1 and len(middled) == 1 and len(keys) - len(middled) == 1:
+            bare = next(k for k in keys if k[1] == plain)
+            words = middled[0][1].split()
+            initials = all(_is_initial(w.upper()) or len(w) == 1 for w in words[1:-1])
+            groups.join(middled[0], bare, "middle initial" if initials else "middle name")
 
 
 def _lead_ins(groups: _Groups, people: list[tuple[str, str]]) -> None:
@@ -135,22 +172,59 @@ def _lead_ins(groups: _Groups, people: list[tuple[str, str]]) -> None:
 
 def _surnames(groups: _Groups, people: list[tuple[str, str]]) -> None:
     members = groups.members()
-    genders = {root: {g for k in keys for g in groups.gender.get(k, ())} for root, keys in members.items()}
-    full_by_surname: dict[str, set[tuple[str, str]]] = {}
+    evidence = {root: _evidence(groups, keys) for root, keys in members.items()}
+    first_names = lexicon.load().first_name_gender
+    full_by_ending: dict[str, set[tuple[str, str]]] = {}
     for key in people:
         words = key[1].split()
         if len(words) >= 2 and _person_like(words):
-            full_by_surname.setdefault(words[-1], set()).add(groups.find(key))
+            for n in range(1, min(3, len(words))):
+                full_by_ending.setdefault(" ".join(words[-n:]), set()).add(groups.find(key))
     for key in people:
-        if len(key[1].split()) != 1 or not _person_like(key[1].split()):
+        words = key[1].split()
+        # A lone surname, or a two-word one ("de blasio", "wasserman schultz") that is no first name and surname.
+        if len(words) > 2 or not _person_like(words) or (len(words) == 2 and words[0] in first_names):
             continue
-        own = groups.gender.get(key, set())
-        candidates = [root for root in full_by_surname.get(key[1], ())
-                      if not (own and genders[root] and not own & genders[root])]
-        if len(candidates) == 1:
-            shared = len(full_by_surname[key[1]]) > 1
-            groups.join(key, candidates[0], "the surname of the one full name with it"
-                        + (" whose gender agrees" if shared else ""))
+        if groups.find(key) != key:
+            continue        # already linked
+        genders, roles = _evidence(groups, [key])
+        fitting = [root for root in full_by_ending.get(key[1], ()) if root != key
+                   and len(root[1].split()) > len(words)
+                   and not (genders and evidence[root][0] and not genders & evidence[root][0])]
+        why = ""
+        if len(fitting) > 1 and roles:
+            same_role = [root for root in fitting if roles & evidence[root][1]]
+            if same_role:
+                fitting, why = same_role, " holding the same role ('" + "', '".join(
+                    sorted(roles & set().union(*(evidence[r][1] for r in same_role)))) + "')"
+        if len(fitting) == 1:
+            shared = len(full_by_ending[key[1]]) > 1
+            groups.join(key, fitting[0], "the surname of the one full name with it"
+                        + (why or (" whose gender agrees" if shared else "")))
+
+
+def _evidence(groups: _Groups, keys: list[tuple[str, str]]) -> tuple[set[str], set[str]]:
+    """(genders, roles) of the names: from first names and titles in the aliases ("Mr. Obama",
+    "the first lady", "President Obama"); from pronouns only where neither says a gender."""
+    lex = lexicon.load()
+    genders: set[str] = set()
+    roles: set[str] = set()
+    for key in keys:
+        words = key[1].split()
+        if len(words) > 1 and words[0] in lex.first_name_gender:
+            genders.add(lex.first_name_gender[words[0]])
+        for alias in groups.aliases.get(key, ()):
+            alias_words = alias.lower().split()
+            for i in range(len(alias_words)):
+                for n in range(min(lex.title_max_words, len(alias_words) - i), 0, -1):
+                    title = lex.titles.get(tuple(alias_words[i:i + n]))
+                    if title:
+                        genders.update([title.gender] if title.gender else [])
+                        roles.update([title.role] if title.role else [])
+                        break
+    if not genders:
+        genders = {g for key in keys for g in groups.gender.get(key, ())}
+    return genders, roles
 
 
 def _person_like(words: list[str]) -> bool:
@@ -160,6 +234,11 @@ def _person_like(words: list[str]) -> bool:
     return all(w[:1].isalpha() and w[-1:].isalpha() and w.replace("'", "").replace("’", "").replace("-", "").isalpha()
                and w not in lex.not_names
                and w not in lex.title_modifiers and w not in _organisation_words() for w in words)
+
+
+@lru_cache(maxsize=1)
+def _initialled_keys() -> frozenset[str]:
+    return frozenset(name_key(name) for name in lexicon.load().initialled_names)
 
 
 @lru_cache(maxsize=1)

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import lexicon
+from . import lexicon, marks
 from .document import ParsedArticle, Token
 
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "their", "our"}
@@ -26,6 +26,8 @@ NAME_PARTICLES = {"de", "van", "von", "del", "della", "der", "da", "bin", "al", 
 NER_PERSON = {"PERSON", "PER"}
 NER_ORG = {"ORG", "ORGANIZATION", "NORP_ORG"}
 NER_PLACE = {"GPE", "LOC", "LOCATION", "FAC"}
+# Words a Title Case headline may leave in lower case.
+SMALL_WORDS = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "from", "is"}
 
 
 @dataclass
@@ -60,9 +62,19 @@ class Entity:
 
     @property
     def name(self) -> str:
-        """Canonical name: the most frequent full (multi-word) form, else the most frequent form."""
-        full = [f for f in self.forms if len(f.split()) > 1] or list(self.forms)
-        return max(full, key=lambda f: (self.forms[f], len(f)))
+        """Canonical name: the most frequent full (multi-word) form, else the most frequent form.
+
+        A form that is the end of a longer one is its surname ("Wasserman Schultz" of "Debbie
+        Wasserman Schultz"), not a full form of its own; nor is an organisation's short name
+        ("Times", "DNC").
+        """
+        keys = {f: name_key(f).split() for f in self.forms}
+        full = [f for f in self.forms if len(keys[f]) > 1 and not any(
+            len(k) > len(keys[f]) and k[-len(keys[f]):] == keys[f] for k in keys.values())] \
+            or [f for f in self.forms if not any(_shortens(f, other) for other in self.forms)] or list(self.forms)
+        best = max(full, key=lambda f: (not _shouted(f), self.forms[f], len(f)))
+        # A transcript's "WALLACE:" is a convention of the page; the person is Wallace.
+        return best.title() if self.kind == "person" and _shouted(best) else best
 
     @property
     def is_full_person(self) -> bool:
@@ -86,6 +98,11 @@ class Entities:
 
     def entity_of(self, mention: Mention) -> Entity | None:
         return self.entities[mention.entity] if mention.entity is not None else None
+
+
+def _shouted(name: str) -> bool:
+    """A name in capitals ("WALLACE"), not an acronym or initials ("JB")."""
+    return name.isupper() and sum(c.isalpha() for c in name) > 3
 
 
 @lru_cache(maxsize=65536)
@@ -117,13 +134,28 @@ def _title_at(tokens: tuple[Token, ...], i: int) -> tuple[int, lexicon.Title] | 
     return None
 
 
+def title_case_paragraph(text: str) -> bool:
+    """A paragraph written in Title Case, as headlines are: "Trump Was ‘Mocking’ Clinton Camp"."""
+    words = [w for w in text.split() if w[:1].isalpha()]
+    content = [w for w in words if w.lower() not in SMALL_WORDS]
+    return len(words) >= 3 and sum(w[:1].isupper() for w in content) >= 0.8 * len(content)
+
+
 def find_mentions(doc: ParsedArticle, skip: set[int]) -> list[Mention]:
     """Speaker mentions in the tokens outside quotes (token indexes in skip are quoted)."""
     lex = lexicon.load()
     tokens = doc.tokens
+    headlines = [(s, e) for s, e in marks.paragraphs(doc.text) if title_case_paragraph(doc.text[s:e])]
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
+        if headlines and any(s <= tokens[i].start < e for s, e in headlines) and i not in skip \
+                and tokens[i].text.lower() not in lex.pronoun_refers_to:
+            found = _headline_name(doc, i, skip)
+            if found is not None:
+                mentions.append(found)
+            i = found.end_token if found is not None else i + 1
+            continue
         if i in skip:
             i += 1
             continue
@@ -148,7 +180,7 @@ def _mention(doc: ParsedArticle, first: int, last: int, kind: str, **fields) -> 
     return Mention(first, last, start, end, doc.text[start:end], kind, tokens[first].sentence, **fields)
 
 
-def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
+def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int], stop: int | None = None) -> Mention | None:
     """A name, organisation or nominal mention starting at token i, or None.
 
     Collects a run of capitalised words, titles and title modifiers
@@ -162,7 +194,8 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
     roles: list[str] = []
     gender = None
     name_start = None
-    while j < len(tokens) and j not in skip and _same_sentence(tokens, j, sentence):
+    stop = len(tokens) if stop is None else stop
+    while j < stop and j not in skip and _same_sentence(tokens, j, sentence):
         sentence = tokens[j].sentence
         title = _title_at(tokens, j)
         token = tokens[j]
@@ -237,6 +270,32 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
     tags = {(t.ner or "O").split("-")[-1] for t in name_tokens}
     return _mention(doc, first, end, kind, name=name, roles=tuple(dict.fromkeys(roles)), gender=gender,
                     possessive=possessive, tagged_person=bool(tags & NER_PERSON), place=tags <= NER_PLACE)
+
+
+def _headline_name(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
+    """A name in a Title Case headline, where capitals do not show where it ends ("Black
+    Lawmakers Rip Donald Trump"): with NER, the person or organisation it tagged, exactly;
+    without, capitalised words up to a small word or one the article prints in lower case
+    elsewhere ("Obama Sees 'Personal Insult'": "sees")."""
+    tokens = doc.tokens
+    if tokens[i].ner is not None:
+        tag = tokens[i].ner
+        if tag[:2] not in ("B-", "S-") or tag[2:] not in NER_PERSON | NER_ORG:
+            return None
+        end = i + 1
+        while tag[:2] == "B-" and end < len(tokens) and end not in skip and tokens[end].ner[:2] in ("I-", "E-"):
+            tag = tokens[end].ner
+            end += 1
+    else:
+        end = i
+        while end < len(tokens) and end not in skip and _is_capitalised(tokens[end]) \
+                and tokens[end].text.lower() not in SMALL_WORDS | lexicon.load().not_names \
+                and re.search(rf"(?<![\w’']){re.escape(tokens[end].text.lower())}(?!\w)", doc.text) is None:
+            end += 1
+    if end == i:
+        return None
+    found = _noun_phrase(doc, i, skip, stop=end)
+    return found if found is not None and found.kind != "nominal" else None
 
 
 def _lead_in(doc: ParsedArticle, name_tokens: list[Token]) -> bool:
@@ -365,9 +424,15 @@ def resolve(doc: ParsedArticle, skip: set[int]) -> Entities:
         if m.kind == "organisation":
             key = "org:" + name_key(_strip_article(m.name))
             if key not in by_key:
-                by_key[key] = len(entities)
-                entities.append(Entity("organisation", first_seen=m.start))
-            _attach(entities, m, by_key[key], f"organisation '{_strip_article(m.name)}'")
+                known = _match_organisation(entities, _strip_article(m.name))
+                by_key[key] = len(entities) if known is None else known
+                if known is None:
+                    entities.append(Entity("organisation", first_seen=m.start))
+            index = by_key[key]
+            short = _strip_article(m.name)
+            _attach(entities, m, index, f"organisation '{short}'" if not entities[index].forms
+                    or name_key(short) == name_key(entities[index].name)
+                    else f"'{short}' → {entities[index].name} (short for the name given earlier)")
         elif m.kind == "name" and len(m.name.split()) > 1:
             index = _match_full_name(entities, m.name)
             if index is None:
@@ -376,11 +441,13 @@ def resolve(doc: ParsedArticle, skip: set[int]) -> Entities:
             _attach(entities, m, index, f"name '{m.name}'")
     for m in mentions:
         if m.kind == "name" and m.entity is None:
-            index = _match_partial_name(entities, m)
+            index = _match_partial_name(entities, m, mentions)
             if index is None:
                 index = len(entities)
                 entities.append(Entity("person", first_seen=m.start))
                 _attach(entities, m, index, f"name '{m.name}'")
+            elif name_key(entities[index].name) == name_key(m.name):
+                _attach(entities, m, index, f"name '{m.name}' (as earlier in the article)")
             else:
                 _attach(entities, m, index, f"'{m.name}' → {entities[index].name} (same surname)")
     _add_appositive_roles(doc, mentions, entities)
@@ -418,7 +485,9 @@ def _first_name_gender(m: Mention) -> str | None:
 
 
 def _match_full_name(entities: list[Entity], name: str) -> int | None:
-    """An entity with the same full name, or the same surname and a compatible first name."""
+    """An entity with the same full name, the same surname and a compatible first name, or a
+    name of two or more words that is the end of the other ("Wasserman Schultz" and "Debbie
+    Wasserman Schultz")."""
     parts = name_key(name).split()
     for index, entity in enumerate(entities):
         if entity.kind != "person":
@@ -430,27 +499,72 @@ def _match_full_name(entities: list[Entity], name: str) -> int | None:
             if len(other) > 1 and other[-1] == parts[-1] and (other[0] == parts[0] or other[0][0] == parts[0][0]
                                                               and min(len(other[0]), len(parts[0])) <= 2):
                 return index
+            shorter, longer = sorted((parts, other), key=len)
+            if len(shorter) > 1 and len(longer) > len(shorter) and longer[-len(shorter):] == shorter:
+                return index
     return None
 
 
-def _match_partial_name(entities: list[Entity], m: Mention) -> int | None:
-    """The person whose surname (or first name) is this one-word mention; the nearest before it wins."""
+def _match_organisation(entities: list[Entity], name: str) -> int | None:
+    """The one organisation named earlier in full that this short name stands for: "the Times"
+    after "The New York Times", "DNC" after "the Democratic National Committee"."""
+    found = {index for index, entity in enumerate(entities) if entity.kind == "organisation"
+             and any(_shortens(name, form) for form in entity.forms)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _shortens(short: str, full: str) -> bool:
+    """"Times" of "New York Times" (its last word), "DNC" of "Democratic National Committee"
+    (its initials, small words left out)."""
+    short_words, full_words = name_key(short).split(), name_key(full).split()
+    if len(short_words) != 1 or len(full_words) < 2:
+        return False
+    if short_words[0] == full_words[-1]:
+        return True
+    initials = "".join(w[0] for w in full_words if w not in SMALL_WORDS)
+    return short.isupper() and len(short) >= 2 and short_words[0] == initials
+
+
+def _match_partial_name(entities: list[Entity], m: Mention, mentions: list[Mention]) -> int | None:
+    """The person this one-word mention names: by surname, then a middle surname ("Acosta" in
+    "Melba Acosta Febo"), then first name. Where several people fit, the one named in this
+    sentence or the one before, else one the article names at least twice as often as any
+    other; failing that, nobody (a "Cruz" in an article naming Heidi and Rafael Cruz once
+    each is neither), or the name as earlier used alone.
+
+    A gender the mention gives ("Mr. Obama") rules out a person of the other gender (Michelle
+    Obama); a lone surname already given to someone else in the article ("Mr. Obama") is a candidate too.
+    """
     word = name_key(m.name)
     candidates = []
     for index, entity in enumerate(entities):
-        if entity.kind != "person":
+        if entity.kind != "person" or (m.gender and entity.gender and m.gender != entity.gender):
             continue
         keys = [name_key(f).split() for f in entity.forms]
-        if any(len(k) > 1 and k[-1] == word for k in keys):
+        if any(k[-1] == word for k in keys):
             candidates.append((0, index))
-        elif any(len(k) > 1 and k[0] == word for k in keys):
+        elif any(len(k) == 3 and k[1] == word for k in keys):
             candidates.append((1, index))
+        elif any(len(k) > 1 and k[0] == word for k in keys):
+            candidates.append((2, index))
     if not candidates:
         return None
     best = min(c[0] for c in candidates)
     matches = [index for rank, index in candidates if rank == best]
-    before = [i for i in matches if entities[i].first_seen <= m.start]
-    return (before or matches)[-1] if len(matches) > 1 else matches[0]
+    if len(matches) == 1:
+        return matches[0]
+    # Of several people with the name, only one just named (this sentence or the one before)
+    # is meant; otherwise the surname stays apart rather than go to the wrong relative.
+    recent = [index for index in matches
+              if any(x.entity == index and m.sentence - 1 <= x.sentence and x.start < m.start for x in mentions)]
+    if len(recent) == 1:
+        return recent[0]
+    named = Counter(x.entity for x in mentions if x.entity in matches)
+    ranked = sorted(matches, key=lambda index: -named[index])
+    if named[ranked[0]] >= 2 * max(1, named[ranked[1]]):
+        return ranked[0]        # the article's main one: "Clinton" where Hillary Clinton is named far more than Bill
+    alone = [index for index in matches if all(len(name_key(f).split()) == 1 for f in entities[index].forms)]
+    return alone[0] if alone else None
 
 
 def _add_appositive_roles(doc: ParsedArticle, mentions: list[Mention], entities: list[Entity]) -> None:
@@ -512,6 +626,32 @@ def resolve_document(m: Mention, entities: Entities, doc: ParsedArticle) -> None
     if head in entities.authors:
         m.entity = entities.authors[head]
         m.chain = (f"'{m.text}' → {entities.entities[m.entity].name} (author of the {head} named earlier)",)
+
+
+def campaign_owner(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = ()) -> int | None:
+    """The person whose campaign a nominal is: "the Trump campaign", "Mrs. Clinton's campaign",
+    "her campaign" (the pronoun resolved as any other). None for "the campaign", whose owner
+    the words do not say, and for anything else."""
+    head = m.end_token - 1
+    if doc.tokens[head].text.lower() not in lexicon.load().campaign_nouns:
+        return None
+    for x in entities.mentions:
+        if x.kind == "name" and x.start_token < head and x.end_token > m.start_token and x.entity is not None:
+            return x.entity
+    for k in range(m.start_token, head):
+        word = doc.tokens[k].text.lower()
+        subject = lexicon.load().possessive_subject.get(word)
+        if subject is not None:
+            pronoun = _mention(doc, k, k + 1, "pronoun", gender=lexicon.load().pronoun_gender.get(subject))
+            pronoun.text = subject
+            resolve_pronoun(pronoun, entities, doc, recent, learn_gender=False)
+            return pronoun.entity if pronoun.entity is not None \
+                and entities.entities[pronoun.entity].kind == "person" else None
+        people = [e for e, entity in enumerate(entities.entities) if entity.kind == "person"
+                  and any(name_key(f).split()[-1] == name_key(doc.tokens[k].text) for f in entity.forms)]
+        if len(people) == 1:
+            return people[0]
+    return None
 
 
 def document_author(m: Mention, entities: Entities, doc: ParsedArticle) -> bool:

@@ -327,12 +327,16 @@ class Index:
     def relink_speakers(self) -> None:
         """Recompute which article-level speakers are one person across the index (linking.py)."""
         genders: dict[tuple[str, str], set[str]] = {}
-        for name, kind, gender in self.db.execute("SELECT name, kind, gender FROM article_speakers"):
+        aliases: dict[tuple[str, str], set[str]] = {}
+        for name, kind, gender, names_json in self.db.execute(
+                "SELECT name, kind, gender, aliases FROM article_speakers"):
             genders.setdefault((name, kind), set()).update([gender] if gender else [])
+            aliases.setdefault((name, kind), set()).update(json.loads(names_json))
         counts = {(r[0], r[1]): r[2] for r in self.db.execute(
             "SELECT speaker, speaker_kind, COUNT(*) FROM quotes WHERE speaker IS NOT NULL GROUP BY 1, 2")}
         names = sorted(set(counts) | set(genders), key=lambda n: (n[0], n[1] or ""))
-        links = link([SpeakerName(name, kind, _agreed(genders.get((name, kind), set())), counts.get((name, kind), 0))
+        links = link([SpeakerName(name, kind, _agreed(genders.get((name, kind), set())), counts.get((name, kind), 0),
+                                  frozenset(aliases.get((name, kind), ())))
                       for name, kind in names])
         with self._writing():
             self.db.execute("DELETE FROM speaker_links")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from click.testing import CliRunner
 
 import quotes
@@ -94,3 +95,83 @@ def test_speakers_explain_says_why_names_from_other_articles_were_linked(tmp_pat
         [("Paul Ryan", 2, [{"name": "Paul D. Ryan", "reason": "middle initial"}])]
     table = run("speakers", "--explain")
     assert "linked because" in table and "Paul D. Ryan: middle initial" in table
+
+
+# One article per case: (what it shows, text, the quote, its speaker).
+SPEAKER_CASES = [
+    ("a title's gender rules out the relative named before",
+     "Michelle Obama spoke first. “We will be fine,” Mr. Obama said on Tuesday.", "We will be fine,", "Obama"),
+    ("a surname two relatives share, each named once, is neither",
+     "Donald Trump retweeted a photo of Heidi Cruz. He linked Rafael Cruz to a conspiracy theory. "
+     "The senator stayed quiet for months. Then the talks began. "
+     "“I am not in the habit of supporting people who attack my wife,” Cruz said.",
+     "I am not in the habit of supporting people who attack my wife,", "Cruz"),
+    ("a surname is the person the article names far more often",
+     "Hillary Clinton spoke in Ohio. Hillary Clinton then flew to Iowa. Bill Clinton stayed home. "
+     "Voters lined up for hours. The polls opened early. “We are going to win Iowa,” Clinton said.",
+     "We are going to win Iowa,", "Hillary Clinton"),
+    ("a two-word surname finds the full name",
+     "Florida Rep. Debbie Wasserman Schultz leads the party. Donors met on Monday. "
+     "“We are united,” Wasserman Schultz said.", "We are united,", "Debbie Wasserman Schultz"),
+    ("a middle surname finds the full name",
+     "“It was a good venture,” said Melba Acosta Febo, the bank’s president. “We did not default,” Ms. Acosta said.",
+     "We did not default,", "Melba Acosta Febo"),
+    ("the words of a Title Case headline are no part of a name",
+     "Obama Sees 'Personal Insult' if Blacks Don't Rally for Hillary Clinton\n\n"
+     "“We will win this election,” Mr. Obama said on Saturday.", "We will win this election,", "Obama"),
+    ("an acronym is the organisation named in full before",
+     "The Democratic National Committee met in Philadelphia. “We are ready for November,” the DNC said.",
+     "We are ready for November,", "Democratic National Committee"),
+    ("a newspaper's short name is the paper named in full before",
+     "The New York Times reported the leak. “The documents are authentic,” the Times said.",
+     "The documents are authentic,", "New York Times"),
+]
+
+
+@pytest.mark.parametrize("text, quote_text, speaker", [case[1:] for case in SPEAKER_CASES],
+                         ids=[case[0] for case in SPEAKER_CASES])
+def test_the_speaker_of_a_quote_within_its_article(text, quote_text, speaker):
+    found = {q.text: q.attribution.speaker for q in quotes.extract(text)}
+    assert found[quote_text] == speaker
+
+
+def test_a_campaign_speaks_for_its_candidate_as_an_organisation():
+    cases = {"Hillary Clinton spoke in Ohio. “We are proud of the work,” her campaign said in a statement.":
+             "Hillary Clinton campaign",
+             "Donald Trump held a rally. “The polls are rigged,” the Trump campaign said on Monday.":
+             "Donald Trump campaign",
+             "Hillary Clinton left early. “It was a mistake,” Mrs. Clinton’s campaign said.": "Hillary Clinton campaign"}
+    for text, speaker in cases.items():
+        quote = quotes.extract(text)[0]
+        assert (quote.attribution.speaker, quote.attribution.speaker_kind) == (speaker, "organisation"), text
+    quote = quotes.extract("“The polls are rigged,” the campaign said on Monday.")[0]
+    assert quote.attribution.speaker is None        # whose campaign, the words do not say
+
+
+def test_the_shown_name_drops_a_middle_initial_unless_the_person_goes_by_it():
+    assert linked(("Loretta E. Lynch", "person"))["Loretta E. Lynch"] == "Loretta Lynch"
+    assert linked(("George W. Bush", "person"))["George W. Bush"] == "George W. Bush"
+    assert linked(("J.J. Goldberg", "person"))["J.J. Goldberg"] == "J.J. Goldberg"
+    smiths = linked(("John A. Smith", "person"), ("John K. Smith", "person"))
+    assert smiths == {"John A. Smith": "John A. Smith", "John K. Smith": "John K. Smith"}   # one name would join them
+    found = link([SpeakerName("Loretta E. Lynch", "person")])
+    assert found[("Loretta E. Lynch", "person")].reason == "shown without the middle initial"
+
+
+def test_a_middle_name_and_a_two_word_surname_join_the_usual_name():
+    assert set(linked(("Hillary Rodham Clinton", "person"), ("Hillary Clinton", "person")).values()) \
+        == {"Hillary Clinton"}
+    assert linked(("De Blasio", "person"), ("Bill de Blasio", "person"))["De Blasio"] == "Bill de Blasio"
+
+
+def test_a_title_says_which_of_two_relatives_a_surname_is():
+    obamas = [SpeakerName("Barack Obama", "person", "m"), SpeakerName("Michelle Obama", "person", "f")]
+    # A pronoun wrongly said "she"; the article's "Mr. Obama" outweighs it.
+    found = link([*obamas, SpeakerName("Obama", "person", "f", 3, frozenset({"Mr. Obama", "Obama"}))])
+    assert found[("Obama", "person")].speaker == "Barack Obama"
+    clintons = [SpeakerName("Bill Clinton", "person", None, 1, frozenset({"Former President Bill Clinton"})),
+                SpeakerName("Hillary Clinton", "person", None, 5, frozenset({"Hillary Clinton"}))]
+    found = link([*clintons, SpeakerName("Clinton", "person", None, 2, frozenset({"President Clinton"}))])
+    assert found[("Clinton", "person")].speaker == "Bill Clinton" and "same role" in found[("Clinton", "person")].reason
+    found = link([*clintons, SpeakerName("Clinton", "person", None, 2, frozenset({"Clinton"}))])
+    assert found[("Clinton", "person")].speaker == "Clinton"       # nothing says which
