@@ -47,8 +47,19 @@ class Lexicon:
     uk_to_us: dict[str, str]              # 'colour' -> 'color', where no rule gives the American form
     ise_words: frozenset[str]             # 'promise': -ise on both sides, never folded to -ize
     possessive_subject: dict[str, str]    # 'her' -> 'she'
+    first_name_forms: dict[str, frozenset[str]]   # 'ben' -> {'ben', 'benjamin'}: one first name's forms
     campaign_nouns: frozenset[str]        # 'campaign': the organisation of the person who owns it
     initialled_names: frozenset[str]      # people known with their middle initial: 'George W. Bush'
+
+
+def _name_forms(lines: list[str]) -> dict[str, frozenset[str]]:
+    """Each first name in the lines mapped to every form it shares a line with."""
+    forms: dict[str, set[str]] = {}
+    for line in lines:
+        names = line.split("\t")
+        for name in names:
+            forms.setdefault(name, set()).update(names)
+    return {name: frozenset(found) for name, found in forms.items()}
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +102,7 @@ def load() -> Lexicon:
         title_contexts=frozenset(_lines("title_contexts.txt")),
         uk_to_us=dict(line.split() for line in _lines("spelling_uk_us.txt")),
         ise_words=frozenset(w for line in _lines("ise_words.txt") for w in line.split()),
+        first_name_forms=_name_forms(_lines("nicknames.tsv")),
         possessive_subject=dict(line.split("\t") for line in _lines("possessive_pronouns.txt")),
         campaign_nouns=frozenset(_lines("campaign_nouns.txt")),
         initialled_names=frozenset(_lines("initialled_names.txt")),

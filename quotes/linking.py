@@ -8,13 +8,17 @@ which `quotes speakers --explain` shows. The rules, in order:
     middle initial   "Paul D. Ryan" / "Paul Ryan", "Hillary Rodham Clinton" / "Hillary Clinton",
                      where the index holds one form of the name with a middle part (George W. and
                      George H. W. Bush stay apart, and apart from a plain "George Bush")
+    short first name "Ben Rhodes" / "Benjamin Rhodes" (lexicon/nicknames.tsv), where the index
+                     holds just those two forms of the name
     lead-in word     "Republican Donald Trump" / "Donald Trump": a word that is no part of a
                      name (a title, a modifier such as a party, a sentence opener) before a
                      full name the index holds
     surname          "Obama" / "Barack Obama", "De Blasio" / "Bill de Blasio": the one full name
                      with that surname whose gender does not contradict the evidence ("Mr. Obama":
-                     Barack, not Michelle), or, of several, the one holding the same role ("President
-                     Obama")
+                     Barack, not Michelle); of several, the one holding the role the article's
+                     titles give ("President Obama"), or the one with at least 80 % of all their
+                     quotes in the index ("Clinton" in 2016 news). A lone surname is linked
+                     article by article, from what that article says of it.
 
 A gender is evidence where a first name or a title says it ("Mr.", "the first lady"); a
 gender only a pronoun gave is used where nothing better is known. The name shown for a
@@ -22,9 +26,9 @@ speaker is its plainest full form: the most quoted form with no lead-in word, wi
 middle initial ("Loretta E. Lynch" is shown as Loretta Lynch) unless the person goes by it
 (lexicon/initialled_names.txt) or dropping it would make two speakers' names one.
 
-Two people who share a surname are never merged: a surname that fits more than one
-full name stays as it is. An organisation never absorbs a person, nor a person an
-organisation.
+Two people who share a surname are never merged with each other, and a surname that fits
+several of them, with no title, role or share of quotes to tell them apart, stays as it is.
+An organisation never absorbs a person, nor a person an organisation.
 """
 from __future__ import annotations
 
@@ -45,6 +49,7 @@ class SpeakerName:
     gender: str | None = None     # 'm' | 'f' where the articles agree, else None
     quotes: int = 0
     aliases: frozenset[str] = frozenset()   # how the articles named it: 'Mr. Obama', 'the president'
+    article: str = ""             # the article that names it so ('' for a name taken index-wide)
 
 
 @dataclass(frozen=True)
@@ -53,27 +58,41 @@ class Link:
     reason: str                   # why the name is that speaker's ('' where it is its own name)
 
 
-def link(names: list[SpeakerName]) -> dict[tuple[str, str], Link]:
-    """Each (name, kind) mapped to its index-wide speaker and the reason."""
+Key = tuple[str, str, str]          # (kind, name key, article): the article only for a lone surname
+
+
+def link(names: list[SpeakerName]) -> dict[tuple[str, str, str], Link]:
+    """Each (article, name, kind) mapped to its index-wide speaker and the reason.
+
+    A full name is one person index-wide ("Donald Trump" is Donald Trump in every article); a
+    lone surname is linked article by article, from what that article says of it: "Bush" is
+    George W. Bush where the article calls him President Bush, and Jeb Bush where it is about Jeb.
+    """
     groups = _Groups()
     for n in names:
         groups.add(n)
     people = [key for key in groups.keys() if key[0] == "person"]
     _middle_names(groups, people)
+    _short_first_names(groups, people)
     _lead_ins(groups, people)
     _surnames(groups, people)
     speakers = _unique_displays(groups)
     out = {}
     for n in names:
-        key = (n.kind, name_key(n.name))
+        key = _key(n)
         speaker = speakers[groups.find(key)]
         reason = "" if speaker == n.name else groups.reason.get(key) or (
             "shown without the middle initial" if name_key(common_form(n.name)) == name_key(speaker) else "same name")
-        out[(n.name, n.kind)] = Link(speaker, reason)
+        out[(n.article, n.name, n.kind)] = Link(speaker, reason)
     return out
 
 
-def _unique_displays(groups: "_Groups") -> dict[tuple[str, str], str]:
+def _key(n: SpeakerName) -> Key:
+    key = name_key(n.name)
+    return (n.kind, key, n.article if n.kind == "person" and len(key.split()) == 1 else "")
+
+
+def _unique_displays(groups: "_Groups") -> dict[Key, str]:
     """Each speaker's shown name; a name plainer than its form only where no other speaker has it."""
     full = {root: groups.display(members) for root, members in groups.members().items()}
     plain = {root: common_form(name) if root[0] == "person" else name for root, name in full.items()}
@@ -100,14 +119,14 @@ class _Groups:
     """Name keys merged into speakers (union-find), each merge with its reason."""
 
     def __init__(self):
-        self.parent: dict[tuple[str, str], tuple[str, str]] = {}
-        self.forms: dict[tuple[str, str], dict[str, int]] = {}    # key -> surface form -> quotes
-        self.gender: dict[tuple[str, str], set[str]] = {}
-        self.aliases: dict[tuple[str, str], set[str]] = {}
-        self.reason: dict[tuple[str, str], str] = {}
+        self.parent: dict[Key, Key] = {}
+        self.forms: dict[Key, dict[str, int]] = {}    # key -> surface form -> quotes
+        self.gender: dict[Key, set[str]] = {}
+        self.aliases: dict[Key, set[str]] = {}
+        self.reason: dict[Key, str] = {}
 
     def add(self, n: SpeakerName) -> None:
-        key = (n.kind, name_key(n.name))
+        key = _key(n)
         self.parent.setdefault(key, key)
         forms = self.forms.setdefault(key, {})
         forms[n.name] = forms.get(n.name, 0) + n.quotes
@@ -115,27 +134,27 @@ class _Groups:
             self.gender.setdefault(key, set()).add(n.gender)
         self.aliases.setdefault(key, set()).update(n.aliases)
 
-    def keys(self) -> list[tuple[str, str]]:
+    def keys(self) -> list[Key]:
         return sorted(self.parent)
 
-    def find(self, key: tuple[str, str]) -> tuple[str, str]:
+    def find(self, key: Key) -> Key:
         while self.parent[key] != key:
             key = self.parent[key]
         return key
 
-    def join(self, key: tuple[str, str], into: tuple[str, str], reason: str) -> None:
+    def join(self, key: Key, into: Key, reason: str) -> None:
         a, b = self.find(key), self.find(into)
         if a != b:
             self.parent[a] = b
             self.reason.setdefault(key, reason)
 
-    def members(self) -> dict[tuple[str, str], list[tuple[str, str]]]:
-        out: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    def members(self) -> dict[Key, list[Key]]:
+        out: dict[Key, list[Key]] = {}
         for key in self.parent:
             out.setdefault(self.find(key), []).append(key)
         return out
 
-    def display(self, members: list[tuple[str, str]]) -> str:
+    def display(self, members: list[Key]) -> str:
         """The speaker's name: a full form that was no lead-in or initial variant, printed with the
         most quotes (then the longest); a one-word name only where the speaker has no other."""
         plain = [k for k in members if k not in self.reason]
@@ -144,8 +163,8 @@ class _Groups:
         return max(forms, key=lambda f: (forms[f], len(f), f))
 
 
-def _middle_names(groups: _Groups, people: list[tuple[str, str]]) -> None:
-    by_plain: dict[str, list[tuple[str, str]]] = {}
+def _middle_names(groups: _Groups, people: list[Key]) -> None:
+    by_plain: dict[str, list[Key]] = {}
     for key in people:
         words = key[1].split()
         if len(words) >= 2 and _person_like(words):
@@ -159,22 +178,43 @@ def _middle_names(groups: _Groups, people: list[tuple[str, str]]) -> None:
             groups.join(middled[0], bare, "middle initial" if initials else "middle name")
 
 
-def _lead_ins(groups: _Groups, people: list[tuple[str, str]]) -> None:
+def _short_first_names(groups: _Groups, people: list[Key]) -> None:
+    """"Benjamin Rhodes" and "Ben Rhodes": one first name in two forms (lexicon/nicknames.tsv),
+    the rest of the name the same, and no third form of it in the index to choose between."""
+    forms = lexicon.load().first_name_forms
+    by_name: dict[tuple[frozenset[str], str], list[Key]] = {}
+    for key in people:
+        words = key[1].split()
+        if len(words) >= 2 and words[0] in forms and _person_like(words):
+            rest = " ".join(w for w in words[1:] if len(w) > 1)
+            by_name.setdefault((forms[words[0]], rest), []).append(key)
+    for keys in by_name.values():
+        roots = {groups.find(k) for k in keys}
+        if len(roots) != 2:
+            continue
+        # The short form is the name the person goes by ("Ben Rhodes"); "Benjamin J. Rhodes" is
+        # a newspaper's formality.
+        formal, short = sorted(roots, key=lambda root: (-len(root[1].split()[0]), root))
+        groups.join(formal, short, f"'{formal[1].split()[0].title()}' and '{short[1].split()[0].title()}'"
+                                   " are one first name")
+
+
+def _lead_ins(groups: _Groups, people: list[Key]) -> None:
     lex = lexicon.load()
     lead_ins = set(lex.title_modifiers) | set(lex.not_names) | {w[0] for w in lex.titles if len(w) == 1}
     known = set(people)
     for key in people:
         words = key[1].split()
-        rest = ("person", " ".join(words[1:]))
+        rest = ("person", " ".join(words[1:]), "")
         if len(words) >= 3 and words[0] in lead_ins and rest in known and _person_like(words[1:]):
             groups.join(key, rest, f"'{words[0]}' before the name is no part of it")
 
 
-def _surnames(groups: _Groups, people: list[tuple[str, str]]) -> None:
+def _surnames(groups: _Groups, people: list[Key]) -> None:
     members = groups.members()
     evidence = {root: _evidence(groups, keys) for root, keys in members.items()}
     first_names = lexicon.load().first_name_gender
-    full_by_ending: dict[str, set[tuple[str, str]]] = {}
+    full_by_ending: dict[str, set[Key]] = {}
     for key in people:
         words = key[1].split()
         if len(words) >= 2 and _person_like(words):
@@ -201,9 +241,23 @@ def _surnames(groups: _Groups, people: list[tuple[str, str]]) -> None:
             shared = len(full_by_ending[key[1]]) > 1
             groups.join(key, fitting[0], "the surname of the one full name with it"
                         + (why or (" whose gender agrees" if shared else "")))
+        elif len(fitting) > 1:
+            # A surname alone in an article that names nobody with it in full is, in news, the
+            # famous bearer: one who has nearly all the quotes of everyone in the index with it.
+            quoted = {root: sum(sum(groups.forms[k].values()) for k in members[root]) for root in fitting}
+            top = max(fitting, key=lambda root: (quoted[root], root))
+            total = sum(quoted.values())
+            person = top[1].split()[0] in first_names      # a person's name, not "Iowa Democrats"
+            if person and quoted[top] >= DOMINANT_QUOTES and quoted[top] >= DOMINANT_SHARE * total:
+                groups.join(key, top, f"the surname of the one of {len(fitting)} people with it who has "
+                                      f"{quoted[top] / total:.0%} of their quotes in the index")
 
 
-def _evidence(groups: _Groups, keys: list[tuple[str, str]]) -> tuple[set[str], set[str]]:
+DOMINANT_QUOTES = 10
+DOMINANT_SHARE = 0.8
+
+
+def _evidence(groups: _Groups, keys: list[Key]) -> tuple[set[str], set[str]]:
     """(genders, roles) of the names: from first names and titles in the aliases ("Mr. Obama",
     "the first lady", "President Obama"); from pronouns only where neither says a gender."""
     lex = lexicon.load()

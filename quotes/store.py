@@ -29,7 +29,7 @@ from .speakers import name_key
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from .indexing import IndexReport, Progress
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 DEFAULT_DB = "quotes.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a writer waits for another one (regrouping a large index holds the lock for seconds).
@@ -76,9 +76,10 @@ CREATE TABLE IF NOT EXISTS article_speakers (
 """ + QUOTES_TABLE.format(name="quotes") + """CREATE INDEX IF NOT EXISTS quotes_article ON quotes(article_id);
 CREATE INDEX IF NOT EXISTS quotes_speaker ON quotes(speaker, speaker_kind);
 CREATE TABLE IF NOT EXISTS speaker_links (     -- article-level names -> index-wide speakers (linking.py)
+    article_id TEXT NOT NULL,                   -- a lone surname is linked article by article
     name TEXT NOT NULL, kind TEXT NOT NULL, speaker TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT '',            -- why the name is that speaker's ('' where it is its own)
-    PRIMARY KEY (name, kind)
+    PRIMARY KEY (article_id, name, kind)
 );
 CREATE INDEX IF NOT EXISTS speaker_links_speaker ON speaker_links(speaker);
 CREATE TABLE IF NOT EXISTS quote_groups (        -- the same utterance across articles (variants.py)
@@ -200,32 +201,39 @@ class Index:
         return int(row[0]) if row else 0
 
     def _upgrade(self, version: int) -> None:
-        """Bring a schema 1 or 2 index to the current schema in one transaction, quote ids kept."""
+        """Bring a schema 1, 2 or 3 index to the current schema in one transaction, quote ids kept;
+        then rebuild the speaker links (derived data: without them names read as the articles gave them)."""
         with self._writing():
             if self._schema_version() == SCHEMA_VERSION:    # another process upgraded it meanwhile
                 return
-            old = [r for r in self.db.execute(
-                "SELECT id, article_id, start, \"end\", text, paragraph, open_mark, close_mark, continues, repairs,"
-                " speaker, speaker_kind, mention_start, mention_end, mention_text, mention_kind, cue_start, cue_end,"
-                " cue_text, rule, chain FROM quotes")]
-            # Schema 3 keeps each quote as records.quote_dict gives it; the old columns become that dict.
-            # A new table renamed into place (foreign keys are off until the upgrade is done), so
-            # quote_groups keeps referring to `quotes`.
-            self.db.execute(QUOTES_TABLE.format(name="quotes_new"))
-            self.db.executemany(
-                "INSERT INTO quotes_new (id, article_id, start, \"end\", text, speaker, speaker_kind, rule, data)"
-                " VALUES (?,?,?,?,?,?,?,?,?)", [_upgraded_quote(r) for r in old])
-            self.db.execute("DROP TABLE quotes")
-            self.db.execute("ALTER TABLE quotes_new RENAME TO quotes")
-            self.db.execute("ALTER TABLE articles ADD COLUMN analyser TEXT")
-            self.db.execute("ALTER TABLE speaker_links ADD COLUMN reason TEXT NOT NULL DEFAULT ''")
+            if version < 3:
+                self._quotes_as_records()
+                self.db.execute("ALTER TABLE articles ADD COLUMN analyser TEXT")
+            # Schema 4 links names to speakers article by article.
+            self.db.execute("DROP TABLE IF EXISTS speaker_links")
             for statement in _statements(SCHEMA):     # executescript would commit first
                 self.db.execute(statement)
             self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
             if version == 1:    # schema 1 had no stored groups
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '0')")
+        self.relink_speakers()
         if version == 1:
             self.regroup()
+
+    def _quotes_as_records(self) -> None:
+        """Schema 3 keeps each quote as records.quote_dict gives it; the old columns become that dict.
+        A new table renamed into place (foreign keys are off until the upgrade is done), so
+        quote_groups keeps referring to `quotes`."""
+        old = [r for r in self.db.execute(
+            "SELECT id, article_id, start, \"end\", text, paragraph, open_mark, close_mark, continues, repairs,"
+            " speaker, speaker_kind, mention_start, mention_end, mention_text, mention_kind, cue_start, cue_end,"
+            " cue_text, rule, chain FROM quotes")]
+        self.db.execute(QUOTES_TABLE.format(name="quotes_new"))
+        self.db.executemany(
+            "INSERT INTO quotes_new (id, article_id, start, \"end\", text, speaker, speaker_kind, rule, data)"
+            " VALUES (?,?,?,?,?,?,?,?,?)", [_upgraded_quote(r) for r in old])
+        self.db.execute("DROP TABLE quotes")
+        self.db.execute("ALTER TABLE quotes_new RENAME TO quotes")
 
     @contextmanager
     def _writing(self) -> Iterator[None]:
@@ -326,22 +334,23 @@ class Index:
 
     def relink_speakers(self) -> None:
         """Recompute which article-level speakers are one person across the index (linking.py)."""
-        genders: dict[tuple[str, str], set[str]] = {}
-        aliases: dict[tuple[str, str], set[str]] = {}
-        for name, kind, gender, names_json in self.db.execute(
-                "SELECT name, kind, gender, aliases FROM article_speakers"):
-            genders.setdefault((name, kind), set()).update([gender] if gender else [])
-            aliases.setdefault((name, kind), set()).update(json.loads(names_json))
-        counts = {(r[0], r[1]): r[2] for r in self.db.execute(
-            "SELECT speaker, speaker_kind, COUNT(*) FROM quotes WHERE speaker IS NOT NULL GROUP BY 1, 2")}
-        names = sorted(set(counts) | set(genders), key=lambda n: (n[0], n[1] or ""))
-        links = link([SpeakerName(name, kind, _agreed(genders.get((name, kind), set())), counts.get((name, kind), 0),
-                                  frozenset(aliases.get((name, kind), ())))
-                      for name, kind in names])
+        said: dict[tuple[str, str, str], tuple[str | None, frozenset[str]]] = {}
+        for article_id, name, kind, gender, names_json in self.db.execute(
+                "SELECT article_id, name, kind, gender, aliases FROM article_speakers"):
+            said[(article_id, name, kind)] = (gender, frozenset(json.loads(names_json)))
+        counts = {(r[0], r[1], r[2]): r[3] for r in self.db.execute(
+            "SELECT article_id, speaker, speaker_kind, COUNT(*) FROM quotes WHERE speaker IS NOT NULL"
+            " GROUP BY 1, 2, 3")}
+        names = sorted(set(counts) | set(said), key=lambda n: (n[0], n[1], n[2] or ""))
+        links = link([SpeakerName(name, kind, said.get((article_id, name, kind), (None,))[0],
+                                  counts.get((article_id, name, kind), 0),
+                                  said.get((article_id, name, kind), (None, frozenset()))[1], article_id)
+                      for article_id, name, kind in names])
         with self._writing():
             self.db.execute("DELETE FROM speaker_links")
-            self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?,?)",
-                                [(name, kind, found.speaker, found.reason) for (name, kind), found in links.items()])
+            self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?,?,?)",
+                                [(article_id, name, kind, found.speaker, found.reason)
+                                 for (article_id, name, kind), found in links.items()])
 
     def regroup(self) -> None:
         """Recompute the groups of quotes printed by several articles (after speakers are relinked)."""
@@ -456,13 +465,14 @@ class Index:
         out: dict[tuple[str, str], dict] = {}
         for name, kind, aliases, article_id in self.db.execute(
                 "SELECT COALESCE(l.speaker, s.name), s.kind, s.aliases, s.article_id FROM article_speakers s "
-                "LEFT JOIN speaker_links l ON l.name = s.name AND l.kind = s.kind"):
+                "LEFT JOIN speaker_links l ON l.article_id = s.article_id AND l.name = s.name AND l.kind = s.kind"):
             entry = out.setdefault((name, kind), {"speaker": name, "kind": kind, "aliases": set(),
                                                   "quotes": 0, "articles": set()})
             entry["aliases"].update(json.loads(aliases))
         for name, kind, article_id, n in self.db.execute(
                 "SELECT COALESCE(l.speaker, q.speaker), q.speaker_kind, q.article_id, COUNT(*) FROM quotes q "
-                "LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind "
+                "LEFT JOIN speaker_links l ON l.article_id = q.article_id AND l.name = q.speaker"
+                " AND l.kind = q.speaker_kind "
                 "WHERE q.speaker IS NOT NULL GROUP BY 1, 2, 3"):
             entry = out.setdefault((name, kind), {"speaker": name, "kind": kind, "aliases": {name},
                                                   "quotes": 0, "articles": set()})
@@ -470,7 +480,7 @@ class Index:
             entry["articles"].add(article_id)
         linked: dict[tuple[str, str], list[dict]] = {}
         for speaker, kind, name, reason in self.db.execute(
-                "SELECT speaker, kind, name, reason FROM speaker_links WHERE reason != '' ORDER BY name"):
+                "SELECT DISTINCT speaker, kind, name, reason FROM speaker_links WHERE reason != '' ORDER BY name"):
             linked.setdefault((speaker, kind), []).append({"name": name, "reason": reason})
         result = []
         for entry in out.values():
@@ -495,7 +505,7 @@ class Index:
         like = f"%{key.split()[-1]}%"
         rows = self.db.execute(
             "SELECT DISTINCT COALESCE(l.speaker, s.name), s.aliases FROM article_speakers s"
-            " LEFT JOIN speaker_links l ON l.name = s.name AND l.kind = s.kind"
+            " LEFT JOIN speaker_links l ON l.article_id = s.article_id AND l.name = s.name AND l.kind = s.kind"
             " WHERE s.name LIKE ? OR s.aliases LIKE ? OR l.speaker LIKE ?", (like, like, like)).fetchall()
         matches: list[str] = []
         for speaker, aliases in rows:
@@ -525,7 +535,8 @@ class Index:
     def _quote_count(self, speaker: str) -> int:
         condition, params = self._speaker_filter(speaker)
         return self.db.execute(
-            "SELECT COUNT(*) FROM quotes q LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind"
+            "SELECT COUNT(*) FROM quotes q LEFT JOIN speaker_links l"
+            " ON l.article_id = q.article_id AND l.name = q.speaker AND l.kind = q.speaker_kind"
             f" WHERE {condition}", params).fetchone()[0]
 
     def quotes(self, speaker: str | None = None, article: str | None = None,
@@ -537,7 +548,8 @@ class Index:
             return sorted(rows, key=lambda r: (r.article.id, r.quote.start))
         sql = ("SELECT q.id, q.data, COALESCE(l.speaker, q.speaker), a.id, a.source, a.outlet, a.title, a.url,"
                " a.published, a.author, a.processors, a.analyser FROM quotes q JOIN articles a ON a.id = q.article_id"
-               " LEFT JOIN speaker_links l ON l.name = q.speaker AND l.kind = q.speaker_kind WHERE 1=1")
+               " LEFT JOIN speaker_links l ON l.article_id = q.article_id AND l.name = q.speaker"
+               " AND l.kind = q.speaker_kind WHERE 1=1")
         params: list = []
         if speaker is not None:
             condition, speaker_params = self._speaker_filter(speaker)
@@ -565,11 +577,6 @@ class Index:
     def quote(self, quote_id: int) -> QuoteRow | None:
         rows = self.quotes(quote_ids=[quote_id])
         return rows[0] if rows else None
-
-
-def _agreed(values: set[str]) -> str | None:
-    """The one value every article agrees on (a speaker's gender), or None."""
-    return next(iter(values)) if len(values) == 1 else None
 
 
 def _statements(script: str) -> list[str]:

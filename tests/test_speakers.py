@@ -15,7 +15,7 @@ from quotes.speakers import name_key
 def linked(*names: tuple) -> dict[str, str]:
     """Each name's index-wide speaker, for (name, kind[, gender]) tuples."""
     found = link([SpeakerName(*n) for n in names])
-    return {name: found[(name, kind)].speaker for name, kind, *_ in names}
+    return {name: found[("", name, kind)].speaker for name, kind, *_ in names}
 
 
 def test_name_key_ignores_dots_and_case():
@@ -53,8 +53,9 @@ def test_a_middle_initial_joins_the_plain_name_unless_two_initials_compete():
 def test_a_word_before_a_full_name_is_no_part_of_it():
     names = [("Republican Donald Trump", "person"), ("Donald Trump", "person")]
     found = link([SpeakerName(*n) for n in names])
-    assert found[names[0]].speaker == "Donald Trump" and "'republican' before the name" in found[names[0]].reason
-    assert found[names[1]].reason == ""
+    republican = found[("", *names[0])]
+    assert republican.speaker == "Donald Trump" and "'republican' before the name" in republican.reason
+    assert found[("", *names[1])].reason == ""
 
 
 def test_a_word_the_article_prints_in_lower_case_is_no_part_of_the_name_ner_starts_after_it():
@@ -114,7 +115,8 @@ SPEAKER_CASES = [
      "Florida Rep. Debbie Wasserman Schultz leads the party. Donors met on Monday. "
      "“We are united,” Wasserman Schultz said.", "We are united,", "Debbie Wasserman Schultz"),
     ("a middle surname finds the full name",
-     "“It was a good venture,” said Melba Acosta Febo, the bank’s president. “We did not default,” Ms. Acosta said.",
+     "“It was a good venture,” said Melba Acosta Febo, the bank’s president. "
+     "“We did not default,” Ms. Acosta said.",
      "We did not default,", "Melba Acosta Febo"),
     ("the words of a Title Case headline are no part of a name",
      "Obama Sees 'Personal Insult' if Blacks Don't Rally for Hillary Clinton\n\n"
@@ -140,7 +142,8 @@ def test_a_campaign_speaks_for_its_candidate_as_an_organisation():
              "Hillary Clinton campaign",
              "Donald Trump held a rally. “The polls are rigged,” the Trump campaign said on Monday.":
              "Donald Trump campaign",
-             "Hillary Clinton left early. “It was a mistake,” Mrs. Clinton’s campaign said.": "Hillary Clinton campaign"}
+             "Hillary Clinton left early. “It was a mistake,” Mrs. Clinton’s campaign said.":
+             "Hillary Clinton campaign"}
     for text, speaker in cases.items():
         quote = quotes.extract(text)[0]
         assert (quote.attribution.speaker, quote.attribution.speaker_kind) == (speaker, "organisation"), text
@@ -155,7 +158,7 @@ def test_the_shown_name_drops_a_middle_initial_unless_the_person_goes_by_it():
     smiths = linked(("John A. Smith", "person"), ("John K. Smith", "person"))
     assert smiths == {"John A. Smith": "John A. Smith", "John K. Smith": "John K. Smith"}   # one name would join them
     found = link([SpeakerName("Loretta E. Lynch", "person")])
-    assert found[("Loretta E. Lynch", "person")].reason == "shown without the middle initial"
+    assert found[("", "Loretta E. Lynch", "person")].reason == "shown without the middle initial"
 
 
 def test_a_middle_name_and_a_two_word_surname_join_the_usual_name():
@@ -164,14 +167,48 @@ def test_a_middle_name_and_a_two_word_surname_join_the_usual_name():
     assert linked(("De Blasio", "person"), ("Bill de Blasio", "person"))["De Blasio"] == "Bill de Blasio"
 
 
+def test_a_lone_surname_is_linked_by_what_its_own_article_says():
+    bushes = [SpeakerName("George W. Bush", "person", "m", 5, frozenset({"President George W. Bush"})),
+              SpeakerName("Jeb Bush", "person", "m", 8, frozenset({"Jeb Bush"}), "a"),
+              SpeakerName("Bush", "person", "m", 2, frozenset({"President Bush"}), "b"),
+              SpeakerName("Bush", "person", "m", 2, frozenset({"Bush"}), "c")]
+    found = link(bushes)
+    assert found[("b", "Bush", "person")].speaker == "George W. Bush"      # "President Bush"
+    assert found[("c", "Bush", "person")].speaker == "Bush"               # nothing says which
+
+
 def test_a_title_says_which_of_two_relatives_a_surname_is():
     obamas = [SpeakerName("Barack Obama", "person", "m"), SpeakerName("Michelle Obama", "person", "f")]
     # A pronoun wrongly said "she"; the article's "Mr. Obama" outweighs it.
     found = link([*obamas, SpeakerName("Obama", "person", "f", 3, frozenset({"Mr. Obama", "Obama"}))])
-    assert found[("Obama", "person")].speaker == "Barack Obama"
+    assert found[("", "Obama", "person")].speaker == "Barack Obama"
     clintons = [SpeakerName("Bill Clinton", "person", None, 1, frozenset({"Former President Bill Clinton"})),
                 SpeakerName("Hillary Clinton", "person", None, 5, frozenset({"Hillary Clinton"}))]
     found = link([*clintons, SpeakerName("Clinton", "person", None, 2, frozenset({"President Clinton"}))])
-    assert found[("Clinton", "person")].speaker == "Bill Clinton" and "same role" in found[("Clinton", "person")].reason
+    clinton = found[("", "Clinton", "person")]
+    assert clinton.speaker == "Bill Clinton" and "same role" in clinton.reason
     found = link([*clintons, SpeakerName("Clinton", "person", None, 2, frozenset({"Clinton"}))])
-    assert found[("Clinton", "person")].speaker == "Clinton"       # nothing says which
+    assert found[("", "Clinton", "person")].speaker == "Clinton"       # nothing says which
+
+
+def test_a_lone_surname_is_the_bearer_with_nearly_all_the_quotes():
+    trumps = [SpeakerName("Donald Trump", "person", "m", 80), SpeakerName("Eric Trump", "person", "m", 5)]
+    found = link([*trumps, SpeakerName("Trump", "person", None, 4)])
+    trump = found[("", "Trump", "person")]
+    assert trump.speaker == "Donald Trump" and "94% of their quotes" in trump.reason
+    found = link([SpeakerName("Donald Trump", "person", "m", 8), SpeakerName("Eric Trump", "person", "m", 5),
+                  SpeakerName("Trump", "person", None, 4)])
+    assert found[("", "Trump", "person")].speaker == "Trump"          # no one bearer dominates
+    groups = [SpeakerName("Iowa Democrats", "person", None, 40), SpeakerName("Ohio Democrats", "person", None, 2),
+              SpeakerName("Democrats", "person", None, 4)]
+    assert link(groups)[("", "Democrats", "person")].speaker == "Democrats"     # a crowd is no person's name
+
+
+def test_a_short_first_name_joins_the_formal_one_and_is_shown():
+    found = link([SpeakerName("Benjamin J. Rhodes", "person", "m", 9), SpeakerName("Ben Rhodes", "person", "m", 3)])
+    assert found[("", "Benjamin J. Rhodes", "person")].speaker == "Ben Rhodes"
+    assert "'Benjamin' and 'Ben' are one first name" in {found[k].reason for k in found}
+    assert linked(("Tom Burke", "person"), ("Thomas Burke", "person"), ("Tim Burke", "person"))["Thomas Burke"] \
+        == "Tom Burke"
+    assert linked(("Bill Daley", "person"), ("William Daley", "person"), ("Will Daley", "person"))["Bill Daley"] \
+        == "Bill Daley"                     # two short forms of William: which one, nothing says
