@@ -81,10 +81,18 @@ def link(names: list[SpeakerName]) -> dict[tuple[str, str, str], Link]:
     for n in names:
         key = _key(n)
         speaker = speakers[groups.find(key)]
-        reason = "" if speaker == n.name else groups.reason.get(key) or (
-            "shown without the middle initial" if name_key(common_form(n.name)) == name_key(speaker) else "same name")
+        reason = "" if speaker == n.name else groups.reason.get(key) or _shown_as(n.name, speaker)
         out[(n.article, n.name, n.kind)] = Link(speaker, reason)
     return out
+
+
+def _shown_as(name: str, speaker: str) -> str:
+    """Why a name that no rule linked is shown as another string."""
+    if repaired(name) == speaker:
+        return "letters repaired: the page's UTF-8 was read as Windows-1252"
+    if name_key(common_form(repaired(name))) == name_key(speaker):
+        return "shown without the middle initial"
+    return "same name"
 
 
 def _key(n: SpeakerName) -> Key:
@@ -94,10 +102,27 @@ def _key(n: SpeakerName) -> Key:
 
 def _unique_displays(groups: "_Groups") -> dict[Key, str]:
     """Each speaker's shown name; a name plainer than its form only where no other speaker has it."""
-    full = {root: groups.display(members) for root, members in groups.members().items()}
+    full = {root: repaired(groups.display(members)) for root, members in groups.members().items()}
     plain = {root: common_form(name) if root[0] == "person" else name for root, name in full.items()}
     taken = Counter(name_key(name) for name in plain.values())
     return {root: name if taken[name_key(name)] == 1 else full[root] for root, name in plain.items()}
+
+
+def repaired(name: str) -> str:
+    """A name whose UTF-8 was read as Windows-1252, once or twice ("TomÃ¡s Regalado"), as it was
+    written (Tomás Regalado); any other name as it is."""
+    for _ in range(2):
+        if not MOJIBAKE.search(name):
+            break
+        try:
+            # Windows-1252 for its printable characters; a C1 control (U+0083) stands for its own byte.
+            name = b"".join(bytes([ord(c)]) if ord(c) < 256 else c.encode("cp1252") for c in name).decode("utf-8")
+        except UnicodeError:
+            break
+    return name
+
+
+MOJIBAKE = re.compile("[ÃÂ][\u0080-\u00bf\u2018-\u203a\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc]")
 
 
 def common_form(name: str) -> str:

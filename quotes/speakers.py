@@ -274,10 +274,13 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int], stop: int | None = 
 
 def _headline_name(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
     """A name in a Title Case headline, where capitals do not show where it ends ("Black
-    Lawmakers Rip Donald Trump"): with NER, the person or organisation it tagged, exactly;
-    without, capitalised words up to a small word or one the article prints in lower case
-    elsewhere ("Obama Sees 'Personal Insult'": "sees")."""
+    Lawmakers Rip Donald Trump"): the words before a colon ("Pence: …"); else, with NER, the
+    person or organisation it tagged, exactly; without, capitalised words up to a small word
+    or one the article prints in lower case elsewhere ("Obama Sees 'Personal Insult'": "sees")."""
     tokens = doc.tokens
+    whole = _noun_phrase(doc, i, skip)
+    if whole is not None and whole.end_token < len(tokens) and tokens[whole.end_token].text == ":":
+        return whole        # "OK Gov Fallin: Trump Is …": the words before a headline's colon name its speaker
     if tokens[i].ner is not None:
         tag = tokens[i].ner
         if tag[:2] not in ("B-", "S-") or tag[2:] not in NER_PERSON | NER_ORG:

@@ -212,3 +212,12 @@ def test_a_short_first_name_joins_the_formal_one_and_is_shown():
         == "Tom Burke"
     assert linked(("Bill Daley", "person"), ("William Daley", "person"), ("Will Daley", "person"))["Bill Daley"] \
         == "Bill Daley"                     # two short forms of William: which one, nothing says
+
+
+def test_a_name_whose_utf8_was_read_as_windows_1252_is_shown_as_written():
+    found = link([SpeakerName("TomÃ¡s Regalado", "person"), SpeakerName("FranÃ\x83Â§ois Hollande", "person")])
+    assert found[("", "TomÃ¡s Regalado", "person")].speaker == "Tomás Regalado"
+    assert found[("", "FranÃ\x83Â§ois Hollande", "person")].speaker == "François Hollande"
+    assert "Windows-1252" in found[("", "TomÃ¡s Regalado", "person")].reason
+    assert linked(("José García", "person"), ("Ãlvaro Uribe", "person")) == \
+        {"José García": "José García", "Ãlvaro Uribe": "Ãlvaro Uribe"}    # nothing to repair, or no repair that reads
