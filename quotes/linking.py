@@ -272,7 +272,8 @@ def _surnames(groups: _Groups, people: list[Key]) -> None:
             quoted = {root: sum(sum(groups.forms[k].values()) for k in members[root]) for root in fitting}
             top = max(fitting, key=lambda root: (quoted[root], root))
             total = sum(quoted.values())
-            person = top[1].split()[0] in first_names      # a person's name, not "Iowa Democrats"
+            # A person's name, not a crowd ("Iowa Democrats"): a known first name, or a gender someone gave it.
+            person = top[1].split()[0] in first_names or bool(evidence[top][0])
             if person and quoted[top] >= DOMINANT_QUOTES and quoted[top] >= DOMINANT_SHARE * total:
                 groups.join(key, top, f"the surname of the one of {len(fitting)} people with it who has "
                                       f"{quoted[top] / total:.0%} of their quotes in the index")
