@@ -262,7 +262,10 @@ def test_ctrl_c_keeps_what_was_saved_says_so_and_the_next_run_resumes(tmp_path, 
             shutil.copy(path, corpus / f"{copy}_{path.name}")
     db = tmp_path / "q.db"
     command = [sys.executable, "-m", "quotes", "index", str(corpus), "--db", str(db), "--jobs", jobs]
-    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    # A test runner started in the background ignores SIGINT, and its children inherit that:
+    # the run under test gets the default, as from a terminal.
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     wait_for_first_article(db, process)
     process.send_signal(signal.SIGINT)
     stderr = process.communicate(timeout=120)[1]
