@@ -3,7 +3,9 @@
 After normalising (case, quotation marks, dashes, punctuation, whitespace), quotes that
 share a run of SHINGLE words are candidates, found through an inverted index of word
 shingles so that not all pairs are compared; two candidates are one utterance when most
-of the shorter one's words appear in the other, in order, and their speakers agree.
+of the shorter one's words appear in the other, in order, and their speakers agree. A
+quote shorter than SHORT_WORDS joins only one of the same named speaker, and every member
+of a group must match its fullest member by itself (no chains of shared phrases).
 
 Within a group, each article's printing is a *version*: the group's occurrences in that
 article, in text order, read as one text (an outlet that splits a statement around
@@ -32,6 +34,7 @@ from . import lexicon
 SHINGLE = 3          # words in a run that makes two quotes candidates for one utterance
 MIN_SHARED = 0.6     # share of the shorter quote's words the two must have in common, in order
 MAX_HOLDERS = 50     # a shingle in more quotes than this is boilerplate, not evidence
+SHORT_WORDS = 6      # a quote shorter than this joins another only with the same named speaker
 KINDS = ("identical", "punctuation", "spelling", "excerpt", "wording")   # least to most serious
 REFERENCE = "reference"
 _PUNCT = re.compile(r"[^\w\s]")
@@ -193,6 +196,10 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
         sa, sb = speaker_of[a], speaker_of[b]
         if sa and sb and sa != sb:
             return
+        # A short quote ("Make America great again", "build the wall") is a slogan or stock
+        # phrase that many people say on many occasions: only the same named speaker joins it.
+        if min(len(words[i]), len(words[j])) < SHORT_WORDS and not (sa and sa == sb):
+            return
         parent[b] = a
         speaker_of[a] = sa or sb
 
@@ -235,10 +242,35 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
             continue
         if shared_share(words[i], words[j]) >= MIN_SHARED:
             union(i, j)
-    groups: dict[int, list[Occurrence]] = {}
-    for i, occurrence in enumerate(occurrences):
-        groups.setdefault(find(i), []).append(occurrence)
-    return [g for g in groups.values() if len({o.article for o in g}) > 1]
+    clusters: dict[int, list[int]] = {}
+    for i in range(len(occurrences)):
+        clusters.setdefault(find(i), []).append(i)
+    out = []
+    for members in clusters.values():
+        for kept in _anchored(members, words):
+            found = [occurrences[i] for i in kept]
+            if len({o.article for o in found}) > 1:
+                out.append(found)
+    return out
+
+
+def _anchored(members: list[int], words: list[list[str]]) -> list[list[int]]:
+    """A cluster split so that every member matches its fullest member by itself.
+
+    Joins chain: A shares a phrase with B, and B another with C, though A and C are different
+    statements. Each part keeps the members that share MIN_SHARED of their words, in order,
+    with the part's longest member; the rest are split the same way.
+    """
+    parts = []
+    rest = sorted(members)
+    while rest:
+        anchor = max(rest, key=lambda i: (len(words[i]), -i))
+        kept = [i for i in rest if i == anchor or words[i] == words[anchor]
+                or shared_share(words[i], words[anchor]) >= MIN_SHARED]
+        parts.append(kept)
+        taken = set(kept)
+        rest = [i for i in rest if i not in taken]
+    return parts
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,25 @@ def test_a_shared_common_phrase_does_not_make_two_quotes_one():
     assert group([a, b]) == []
 
 
+def test_a_short_slogan_joins_only_the_same_named_speaker():
+    clinton = occ(1, "a", "make America great again", speaker="Hillary Clinton")
+    trump = occ(2, "b", "Make America Great Again.", speaker="Donald Trump")
+    nobody = occ(3, "c", "Make America Great Again!", speaker=None)
+    assert group([clinton, trump, nobody]) == []
+    again = occ(4, "d", "Make America great again.", speaker="Donald Trump")
+    assert [[o.key for o in g] for g in group([trump, again])] == [[2, 4]]
+
+
+def test_a_chain_of_shared_phrases_does_not_join_its_ends():
+    # b, stitched from two statements, shares most of its words with a, and c most of its
+    # words with b; a and c are different statements.
+    a = occ(1, "a", "We will build schools and hospitals across the state, with money from the federal budget.")
+    b = occ(2, "b", "build schools and hospitals across the state, and balance the books")
+    c = occ(3, "c", "and balance the books this year")
+    groups = [sorted(o.key for o in g) for g in group([a, b, c])]
+    assert groups == [[1, 2]]
+
+
 def test_two_speakers_are_never_grouped_together():
     a = occ(1, "a", "cracking down on crime in our cities", speaker="White House")
     b = occ(2, "b", "cracking down on crime in our cities", speaker="Brandon Johnson")
