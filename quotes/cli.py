@@ -172,8 +172,8 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
     """The citation sheet: one row per quote, with article, outlet, cue and paragraph.
 
     The 'group' column names the quote's group when other articles print it too:
-    '≠ #5 wording' where they print it differently (see `quotes diff 5`), '= #2
-    identical' where the words are the same.
+    '≠ #14 wording' where they print it differently (see `quotes diff 14`), '= #1
+    identical' where the words are the same. A group's number is its earliest quote's id.
     --format html writes a self-contained page, one section per speaker, with every
     outlet's version of each quote and the word-level differences.
 
@@ -236,13 +236,15 @@ def variants_(speaker, kind, fmt, db):
 def diff(group_id, fmt, db):
     """Every version of one quote group (see `quotes variants`) against its reference version.
 
+    GROUP is the group's number: the id of its earliest quote, which stays as the index grows.
+
     In a terminal, deletions are red [-struck-] and insertions green {+underlined+};
     spelling and punctuation changes show both forms in yellow. --format markdown
     marks ~~deletions~~ and **insertions**; --format html writes <del> and <ins>.
 
     \b
     Example:
-      quotes diff 5 --format markdown
+      quotes diff 14 --format markdown
     """
     store = _open_for_reading(db)
     try:

@@ -287,9 +287,11 @@ class GroupRef:
 
 
 def build_groups(occurrences: list[Occurrence]) -> list[Group]:
-    """Every group with its versions classified and diffed, numbered by its first quote's key."""
+    """Every group with its versions classified and diffed, numbered by its earliest quote's key
+    (the quote id in an index), so that a group keeps its number as the index grows: later
+    articles' quotes get higher ids."""
     found = sorted(group(occurrences), key=lambda members: min(o.key for o in members))
-    return [build_group(number, members) for number, members in enumerate(found, start=1)]
+    return [build_group(min(o.key for o in members), members) for members in found]
 
 
 def refs(groups: list[Group]) -> dict[int, GroupRef]:

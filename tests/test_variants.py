@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from conftest import FIXTURES
 from quotes.variants import Occurrence, build_groups, classify, diff, group, normalise, spelling_key
 
 
@@ -147,6 +148,20 @@ def group_with(groups, words):
 
 def changes(found):
     return [(op["op"], op["text"], op.get("new")) for d in found["diff"] for op in d["ops"] if op["op"] != "equal"]
+
+
+def test_a_group_keeps_its_number_as_the_index_grows(seeded_db, tmp_path):
+    import shutil
+    from click.testing import CliRunner
+    from quotes.cli import main
+    db = tmp_path / "growing.db"
+    shutil.copy(seeded_db, db)
+    before = {g["id"]: sorted(o["quote"] for o in g["occurrences"]) for g in seed_groups(db)}
+    more = CliRunner().invoke(main, ["index", str(FIXTURES / "quotes"), "--db", str(db), "--quiet"])
+    assert more.exit_code == 0, more.output
+    after = {g["id"]: sorted(o["quote"] for o in g["occurrences"]) for g in seed_groups(db)}
+    assert before and all(after.get(number, [])[:len(quotes)] == quotes for number, quotes in before.items())
+    assert all(number == min(quotes) for number, quotes in after.items())     # the earliest quote's id
 
 
 def test_seed_johnson_statement_varies_in_wording_between_two_outlets(seeded_db):
