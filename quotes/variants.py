@@ -344,17 +344,39 @@ def diff(reference: str, text: str) -> list[DiffOp]:
 
 
 def _tokens(text: str) -> tuple[list[str], list[bool]]:
-    """Words and punctuation marks, and whether whitespace came before each."""
+    """Words and punctuation marks, and whether whitespace came before each.
+
+    A quotation mark is typography, not a word: it is kept on the token it touches ("safer,”",
+    "‘Look"), so that a stray closing mark is never shown as an inserted word.
+    """
     tokens, spaces, last = [], [], 0
     for match in _TOKEN.finditer(text):
-        tokens.append(match.group())
-        spaces.append(match.start() > last and text[last:match.start()].isspace())
+        spaced = match.start() > last and text[last:match.start()].isspace()
         last = match.end()
+        token = match.group()
+        if tokens and not spaced and (_is_mark(token) or _is_mark(tokens[-1]) and len(tokens) == 1):
+            tokens[-1] += token         # "safer," + "”"; an opening "“" + "We"
+            continue
+        tokens.append(token)
+        spaces.append(spaced)
+    if len(tokens) > 1 and _is_mark(tokens[0]):
+        tokens[1] = tokens[0] + tokens[1]           # a spaced opening mark: "“ We"
+        spaces[1] = spaces[0]
+        del tokens[0], spaces[0]
     return tokens, spaces
 
 
+def _is_mark(token: str) -> bool:
+    return bool(token) and all(c in QUOTATION_MARKS for c in token)
+
+
+QUOTATION_MARKS = "\"'“”„‟‘’‚‛«»‹›`´"
+_NO_MARKS = str.maketrans("", "", QUOTATION_MARKS)
+
+
 def _fold(token: str) -> str:
-    return unicodedata.normalize("NFKC", token).lower().translate(_QUOTE_MARKS)
+    """A token as compared: case, quotation marks and apostrophe styles aside."""
+    return unicodedata.normalize("NFKC", token).lower().translate(_NO_MARKS)
 
 
 def occurrences_of(rows: list) -> list[Occurrence]:

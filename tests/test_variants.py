@@ -116,6 +116,14 @@ def test_diff_marks_deletions_insertions_and_spelling():
     assert " ".join(d.text for d in ops if d.op == "equal").startswith("their communities would be")
 
 
+def test_quotation_marks_in_a_version_are_typography_not_words():
+    ops = diff("we will look at it, and then we act", "we will ‘look at it,” and then we act")
+    assert [d.op for d in ops] == ["equal"]                  # no {+”+}, and ‘Look is look
+    ops = diff("their communities would be much safer,", "their communities would be far safer.”")
+    assert [(d.op, d.text, d.new) for d in ops if d.op != "equal"] == [
+        ("delete", "much", None), ("insert", "far", None), ("punctuation", ",", ".”")]
+
+
 def test_grouping_scales_through_the_shingle_index():
     # 20,000 distinct quotes in 2,000 articles, each printed twice: every pair found, and
     # nothing else joined. (Timing is measured by the benchmark, not here.)
