@@ -226,7 +226,7 @@ def variant_groups(groups: list[Group], fmt: str) -> str:
         return json.dumps([group_dict(g) for g in groups], indent=2, ensure_ascii=False)
     headers = ["group", "speaker", "kind", "articles", "outlets", "reference version"]
     rows = [[g.id, g.speaker or "(unattributed)", g.kind, len(g.versions),
-             ", ".join(dict.fromkeys(o.outlet or o.article for o in g.occurrences)), f"“{g.reference.text}”"]
+             ", ".join(dict.fromkeys(o.outlet or o.article for o in g.occurrences)), g.reference.shown]
             for g in groups]
     return _tabulate(rows, headers, fmt, [None, 20, None, None, 30, QUOTE_WIDTH])
 
@@ -268,7 +268,7 @@ def group_diff(found: Group, fmt: str) -> str:
         label = "reference" if version.kind == variants.REFERENCE else version.kind
         head = f"{version.article} ({outlet}) [{label}]: {where}"
         lines.append(f"**{head}**" if md else head)
-        body = f"“{version.text}”" if version.kind == variants.REFERENCE else diff_markup(version.diff, fmt)
+        body = version.shown if version.kind == variants.REFERENCE else diff_markup(version.diff, fmt)
         lines.append(f"> {body}" if md else f"    {body}")
         lines.append("")
     return "\n".join(lines).rstrip()

@@ -83,7 +83,7 @@ def _group_section(found: Group, rows_by_id: dict[int, QuoteRow]) -> str:
     out = [f"<section class=\"quote\" id=\"group-{found.id}\">",
            f"<div class=\"meta\">Group #{found.id} · <span class=\"badge {found.kind}\">{_e(found.kind)}</span> · "
            f"printed by {len(found.versions)} articles</div>",
-           f"<blockquote>“{_e(found.reference.text)}”</blockquote>",
+           f"<blockquote>{_e(found.reference.shown)}</blockquote>",
            "<table><tr><th>version</th><th>article</th><th>outlet</th><th>cue</th><th>¶</th><th>offsets</th>"
            "<th>quote id</th></tr>"]
     for version in found.versions:

@@ -148,7 +148,14 @@ class Version:
 
     @property
     def text(self) -> str:
+        """The parts read as one text, for comparing versions; never shown as one quotation."""
         return " ".join(o.text.strip() for o in self.occurrences)
+
+    @property
+    def shown(self) -> str:
+        """The version as printed: each quote in its own marks, parts apart ("“…” […] “…”"), so
+        that two quotes an outlet printed apart are never shown as one quotation."""
+        return " […] ".join(f"“{o.text.strip()}”" for o in self.occurrences)
 
 
 @dataclass

@@ -172,6 +172,20 @@ def test_a_group_keeps_its_number_as_the_index_grows(seeded_db, tmp_path):
     assert all(number == min(quotes) for number, quotes in after.items())     # the earliest quote's id
 
 
+def test_a_version_printed_in_two_quotes_is_never_shown_as_one_quotation(seeded_db):
+    from click.testing import CliRunner
+    from quotes.cli import main
+    found = group_with(seed_groups(seeded_db), "We may see militarized immigration enforcement")
+    outputs = [CliRunner().invoke(main, [*args, "--db", str(seeded_db)]).output
+               for args in (["variants"], ["variants", "--format", "markdown"], ["variants", "--format", "html"],
+                            ["diff", str(found["id"])], ["diff", str(found["id"]), "--format", "markdown"],
+                            ["diff", str(found["id"]), "--format", "html"])]
+    for output in outputs:
+        flat = " ".join(output.split())
+        assert "streets, We have not" not in flat and "” […] “" in flat
+    assert all("streets,” […] “We have not" in " ".join(o.split()) for o in outputs[1:])   # the table wraps
+
+
 def test_seed_johnson_statement_varies_in_wording_between_two_outlets(seeded_db):
     found = group_with(seed_groups(seeded_db), "We may see militarized immigration enforcement")
     assert found["speaker"] == "Brandon Johnson" and found["kind"] == "wording"
