@@ -105,7 +105,7 @@ def _context(doc: ParsedArticle, spans: list[QuoteSpan]) -> Context:
     bounds = marks.paragraphs(doc.text)
     para_starts = [p[0] for p in bounds]
     paragraph = [max(0, bisect.bisect_right(para_starts, t.start) - 1) for t in tokens]
-    entities = resolve(doc, set(quote_of))
+    entities = resolve(doc, set(quote_of), bounds)
     # Words inside a name are never cues ("Stevie Wonder", "the United States"), nor are words
     # NER put in a place or other entity that is no speaker mention.
     name_tokens = {t for m in entities.mentions if m.kind in ("name", "organisation")

@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon
-from .speakers import name_key
+from .speakers import name_key, title_at
 
 
 @dataclass(frozen=True)
@@ -199,7 +199,7 @@ def _middle_names(groups: _Groups, people: list[Key]) -> None:
         if len(keys) > 1 and len(middled) == 1 and len(keys) - len(middled) == 1:
             bare = next(k for k in keys if k[1] == plain)
             words = middled[0][1].split()
-            initials = all(_is_initial(w.upper()) or len(w) == 1 for w in words[1:-1])
+            initials = all(len(w) == 1 for w in words[1:-1])     # name keys have no dots: "paul d ryan"
             groups.join(middled[0], bare, "middle initial" if initials else "middle name")
 
 
@@ -237,7 +237,6 @@ def _lead_ins(groups: _Groups, people: list[Key]) -> None:
 
 def _surnames(groups: _Groups, people: list[Key]) -> None:
     members = groups.members()
-    evidence = {root: _evidence(groups, keys) for root, keys in members.items()}
     first_names = lexicon.load().first_name_gender
     full_by_ending: dict[str, set[Key]] = {}
     for key in people:
@@ -245,6 +244,8 @@ def _surnames(groups: _Groups, people: list[Key]) -> None:
         if len(words) >= 2 and _person_like(words):
             for n in range(1, min(3, len(words))):
                 full_by_ending.setdefault(" ".join(words[-n:]), set()).add(groups.find(key))
+    # Only full names are ever candidates: their evidence is all that is looked up.
+    evidence = {root: _evidence(groups, members[root]) for root in set().union(*full_by_ending.values())}
     for key in people:
         words = key[1].split()
         # A lone surname, or a two-word one ("de blasio", "wasserman schultz") that is no first name and surname.
@@ -296,12 +297,11 @@ def _evidence(groups: _Groups, keys: list[Key]) -> tuple[set[str], set[str]]:
         for alias in groups.aliases.get(key, ()):
             alias_words = alias.lower().split()
             for i in range(len(alias_words)):
-                for n in range(min(lex.title_max_words, len(alias_words) - i), 0, -1):
-                    title = lex.titles.get(tuple(alias_words[i:i + n]))
-                    if title:
-                        genders.update([title.gender] if title.gender else [])
-                        roles.update([title.role] if title.role else [])
-                        break
+                found = title_at(alias_words, i)
+                if found is not None:
+                    title = found[1]
+                    genders.update([title.gender] if title.gender else [])
+                    roles.update([title.role] if title.role else [])
     if not genders:
         genders = {g for key in keys for g in groups.gender.get(key, ())}
     return genders, roles

@@ -12,12 +12,13 @@ it, capitalisation and the lexicon do.
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import lexicon, marks
+from . import lexicon
 from .document import ParsedArticle, Token
 
 DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "their", "our"}
@@ -124,13 +125,18 @@ def _is_capitalised(token: Token) -> bool:
 def _title_at(tokens: tuple[Token, ...], i: int) -> tuple[int, lexicon.Title] | None:
     """The longest title starting at token i, as (number of tokens, Title)."""
     lex = lexicon.load()
-    first = tokens[i].text.lower()
-    if first not in lex.title_first_words:
+    if tokens[i].text.lower() not in lex.title_first_words:
         return None         # most tokens: no title starts with this word
-    for n in range(lex.title_max_words, 0, -1):
-        words = tuple(t.text.lower() for t in tokens[i:i + n])
-        if len(words) == n and words in lex.titles:
-            return n, lex.titles[words]
+    return title_at([t.text.lower() for t in tokens[i:i + lex.title_max_words]], 0)
+
+
+def title_at(words: list[str], i: int) -> tuple[int, lexicon.Title] | None:
+    """The longest title starting at words[i] (lower case), as (number of words, Title)."""
+    lex = lexicon.load()
+    for n in range(min(lex.title_max_words, len(words) - i), 0, -1):
+        found = lex.titles.get(tuple(words[i:i + n]))
+        if found is not None:
+            return n, found
     return None
 
 
@@ -141,15 +147,24 @@ def title_case_paragraph(text: str) -> bool:
     return len(words) >= 3 and sum(w[:1].isupper() for w in content) >= 0.8 * len(content)
 
 
-def find_mentions(doc: ParsedArticle, skip: set[int]) -> list[Mention]:
-    """Speaker mentions in the tokens outside quotes (token indexes in skip are quoted)."""
+def find_mentions(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int, int]]) -> list[Mention]:
+    """Speaker mentions in the tokens outside quotes (token indexes in skip are quoted).
+
+    paragraphs: the article's (start, end) paragraphs (marks.paragraphs), in order.
+    """
     lex = lexicon.load()
     tokens = doc.tokens
-    headlines = [(s, e) for s, e in marks.paragraphs(doc.text) if title_case_paragraph(doc.text[s:e])]
+    headlines = [(s, e) for s, e in paragraphs if title_case_paragraph(doc.text[s:e])]
+    headline_starts = [s for s, _ in headlines]
+
+    def in_headline(token: Token) -> bool:
+        k = bisect.bisect_right(headline_starts, token.start) - 1
+        return k >= 0 and token.start < headlines[k][1]
+
     mentions: list[Mention] = []
     i = 0
     while i < len(tokens):
-        if headlines and any(s <= tokens[i].start < e for s, e in headlines) and i not in skip \
+        if headlines and in_headline(tokens[i]) and i not in skip \
                 and tokens[i].text.lower() not in lex.pronoun_refers_to:
             found = _headline_name(doc, i, skip)
             if found is not None:
@@ -417,22 +432,22 @@ def _name_kind(name_tokens: list[Token], prev: str, titled: bool) -> str | None:
 
 # --- resolving mentions to entities ---------------------------------------------------
 
-def resolve(doc: ParsedArticle, skip: set[int]) -> Entities:
-    """Find mentions and merge them into entities within one article."""
-    mentions = find_mentions(doc, skip)
+def resolve(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int, int]]) -> Entities:
+    """Find mentions and merge them into entities within one article (paragraphs: marks.paragraphs)."""
+    mentions = find_mentions(doc, skip, paragraphs)
     entities: list[Entity] = []
     by_key: dict[str, int] = {}
     # Full names and organisations first, so a later (or earlier) "Johnson" finds "Brandon Johnson".
     for m in mentions:
         if m.kind == "organisation":
-            key = "org:" + name_key(_strip_article(m.name))
+            short = _strip_article(m.name)
+            key = "org:" + name_key(short)
             if key not in by_key:
-                known = _match_organisation(entities, _strip_article(m.name))
+                known = _match_organisation(entities, short)
                 by_key[key] = len(entities) if known is None else known
                 if known is None:
                     entities.append(Entity("organisation", first_seen=m.start))
             index = by_key[key]
-            short = _strip_article(m.name)
             _attach(entities, m, index, f"organisation '{short}'" if not entities[index].forms
                     or name_key(short) == name_key(entities[index].name)
                     else f"'{short}' → {entities[index].name} (short for the name given earlier)")
@@ -646,7 +661,7 @@ def campaign_owner(m: Mention, entities: Entities, doc: ParsedArticle, recent: l
         subject = lexicon.load().possessive_subject.get(word)
         if subject is not None:
             pronoun = _mention(doc, k, k + 1, "pronoun", gender=lexicon.load().pronoun_gender.get(subject))
-            pronoun.text = subject
+            pronoun.text = subject      # resolve_pronoun reads from the text what the pronoun may stand for
             resolve_pronoun(pronoun, entities, doc, recent, learn_gender=False)
             return pronoun.entity if pronoun.entity is not None \
                 and entities.entities[pronoun.entity].kind == "person" else None

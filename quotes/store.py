@@ -341,11 +341,11 @@ class Index:
         counts = {(r[0], r[1], r[2]): r[3] for r in self.db.execute(
             "SELECT article_id, speaker, speaker_kind, COUNT(*) FROM quotes WHERE speaker IS NOT NULL"
             " GROUP BY 1, 2, 3")}
-        names = sorted(set(counts) | set(said), key=lambda n: (n[0], n[1], n[2] or ""))
-        links = link([SpeakerName(name, kind, said.get((article_id, name, kind), (None,))[0],
-                                  counts.get((article_id, name, kind), 0),
-                                  said.get((article_id, name, kind), (None, frozenset()))[1], article_id)
-                      for article_id, name, kind in names])
+        names = []
+        for article_id, name, kind in sorted(set(counts) | set(said), key=lambda n: (n[0], n[1], n[2] or "")):
+            gender, aliases = said.get((article_id, name, kind), (None, frozenset()))
+            names.append(SpeakerName(name, kind, gender, counts.get((article_id, name, kind), 0), aliases, article_id))
+        links = link(names)
         with self._writing():
             self.db.execute("DELETE FROM speaker_links")
             self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?,?,?)",

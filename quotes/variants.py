@@ -361,7 +361,7 @@ def _tokens(text: str) -> tuple[list[str], list[bool]]:
         spaced = match.start() > last and text[last:match.start()].isspace()
         last = match.end()
         token = match.group()
-        if tokens and not spaced and (_is_mark(token) or _is_mark(tokens[-1]) and len(tokens) == 1):
+        if tokens and not spaced and (_is_mark(token) or (_is_mark(tokens[-1]) and len(tokens) == 1)):
             tokens[-1] += token         # "safer," + "”"; an opening "“" + "We"
             continue
         tokens.append(token)
