@@ -6,7 +6,8 @@
 Real quotes (from `quotes extract` JSON Lines) are reprinted by synthetic outlets until
 there are --total occurrences: each reprint keeps the speaker and, at random (fixed seed),
 is identical, drops its first or last words (an excerpt), changes one word, or swaps
-British and American spelling. Prints the time of `variants.build_groups` and the groups'
+British and American spelling; it keeps the date in its article's file name (PolNeAR names
+carry one), so the date rules of grouping run as they do on the corpus. Prints the time of `variants.build_groups` and the groups'
 kinds. Not part of the test suite.
 """
 from __future__ import annotations
@@ -21,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quotes import variants  # noqa: E402  (needs the path above)
+from quotes import dates, variants  # noqa: E402  (needs the path above)
 
 SWAPS = {"criticize": "criticise", "organization": "organisation", "color": "colour", "center": "centre"}
 
@@ -57,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
                 break
             text = q["text"] if copy == 0 else reprint(q["text"], rng)
             occurrences.append(variants.Occurrence(len(occurrences), f"{q['article']}#{copy}", q.get("speaker"),
-                                                   text, q["start"], q["end"]))
+                                                   text, q["start"], q["end"],
+                                                   date=dates.date_in_path(q["article"])))
         copy += 1
     started = time.perf_counter()
     groups = variants.build_groups(occurrences)

@@ -50,6 +50,7 @@ class Lexicon:
     first_name_forms: dict[str, frozenset[str]]   # 'ben' -> {'ben', 'benjamin'}: one first name's forms
     campaign_nouns: frozenset[str]        # 'campaign': the organisation of the person who owns it
     initialled_names: frozenset[str]      # people known with their middle initial: 'George W. Bush'
+    stop_words: frozenset[str]            # function words, normalised ('dont'): not evidence of one utterance
 
 
 def _name_forms(lines: list[str]) -> dict[str, frozenset[str]]:
@@ -106,4 +107,5 @@ def load() -> Lexicon:
         possessive_subject=dict(line.split("\t") for line in _lines("possessive_pronouns.txt")),
         campaign_nouns=frozenset(_lines("campaign_nouns.txt")),
         initialled_names=frozenset(_lines("initialled_names.txt")),
+        stop_words=frozenset(w for line in _lines("stop_words.txt") for w in line.split()),
     )

@@ -181,11 +181,12 @@ class _Groups:
 
     def display(self, members: list[Key]) -> str:
         """The speaker's name: a full form that was no lead-in or initial variant, printed with the
-        most quotes (then the longest); a one-word name only where the speaker has no other."""
+        most quotes (then the longest); a one-word name only where the speaker has no other. Of forms
+        that differ only in accents, the accented one: outlets drop accents, they do not add them."""
         plain = [k for k in members if k not in self.reason]
         best = max(plain or members, key=lambda k: (len(k[1].split()) > 1, sum(self.forms[k].values()), k[1]))
         forms = self.forms[best]
-        return max(forms, key=lambda f: (forms[f], len(f), f))
+        return max(forms, key=lambda f: (not f.isascii(), forms[f], len(f), f))
 
 
 def _middle_names(groups: _Groups, people: list[Key]) -> None:

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import textwrap
+from dataclasses import asdict
 from collections.abc import Iterable
 
 from tabulate import tabulate
@@ -213,10 +214,13 @@ def group_dict(found: Group) -> dict:
         "id": found.id, "speaker": found.speaker, "kind": found.kind,
         "reference": found.reference.article,
         "occurrences": [{"quote": o.key, "article": o.article, "outlet": o.outlet, "text": o.text, "start": o.start,
-                         "end": o.end, "cue": o.cue, "kind": v.kind} for v in found.versions for o in v.occurrences],
+                         "end": o.end, "cue": o.cue, "kind": kind}
+                        for v in found.versions for o, kind in zip(v.occurrences, v.part_kinds)],
         "diff": [{"article": v.article, "kind": v.kind,
                   "ops": [{"op": d.op, "text": d.text, **({"new": d.new} if d.new is not None else {})}
-                          for d in v.diff]} for v in found.versions[1:]],
+                          for d in v.diff],
+                  "evidence": [{"quote": m.quote, "with": m.other, **asdict(m.evidence)} for m in v.matches]}
+                 for v in found.versions[1:]],
     }
 
 
@@ -268,8 +272,11 @@ def group_diff(found: Group, fmt: str) -> str:
         label = "reference" if version.kind == variants.REFERENCE else version.kind
         head = f"{version.article} ({outlet}) [{label}]: {where}"
         lines.append(f"**{head}**" if md else head)
-        body = version.shown if version.kind == variants.REFERENCE else diff_markup(version.diff, fmt)
+        # An identical version differs at most in a closing mark the quoting sentence dictates: no diff.
+        body = version.shown if version.kind in (variants.REFERENCE, "identical") else diff_markup(version.diff, fmt)
         lines.append(f"> {body}" if md else f"    {body}")
+        if version.why:
+            lines.append(f"> _Grouped: {version.why}_" if md else f"    grouped: {version.why}")
         lines.append("")
     return "\n".join(lines).rstrip()
 

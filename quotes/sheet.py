@@ -20,7 +20,7 @@ body { font: 15px/1.5 Georgia, "Times New Roman", serif; color: var(--ink); max-
        margin: 2rem auto; padding: 0 1.5rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem; margin-top: 2.5rem; }
-.meta, .where, td.num { color: var(--muted); font: 13px/1.4 system-ui, sans-serif; }
+.meta, .where, .why, td.num { color: var(--muted); font: 13px/1.4 system-ui, sans-serif; }
 section.quote { border-top: 1px solid var(--rule); padding: .8rem 0; break-inside: avoid; }
 blockquote { margin: .3rem 0 .5rem; font-size: 1.05rem; }
 .badge { display: inline-block; font: 600 11px/1.6 system-ui, sans-serif; text-transform: uppercase;
@@ -87,21 +87,22 @@ def _group_section(found: Group, rows_by_id: dict[int, QuoteRow]) -> str:
            "<table><tr><th>version</th><th>article</th><th>outlet</th><th>cue</th><th>¶</th><th>offsets</th>"
            "<th>quote id</th></tr>"]
     for version in found.versions:
-        for o in version.occurrences:
+        for o, kind in zip(version.occurrences, version.part_kinds):
             row = rows_by_id.get(o.key)
             paragraph = row.quote.paragraph + 1 if row else ""
-            out.append(f"<tr><td><span class=\"badge {version.kind}\">{_e(version.kind)}</span></td>"
+            out.append(f"<tr><td><span class=\"badge {kind}\">{_e(kind)}</span></td>"
                        f"<td>{_e(o.article)}</td><td>{_e(o.outlet)}</td><td>{_e(o.cue)}</td>"
                        f"<td class=\"num\">{paragraph}</td><td class=\"num\">{o.start}–{o.end}</td>"
                        f"<td class=\"num\">{o.key}</td></tr>")
     out.append("</table>")
     for version in found.versions[1:]:
         who = f"{_e(version.article)} ({_e(version.occurrences[0].outlet)})"
+        why = f"<div class=\"why\">Grouped: {_e(version.why)}</div>" if version.why else ""
         if version.kind == "identical":
-            out.append(f"<div class=\"where\">{who}: the same words as the reference.</div>")
+            out.append(f"<div class=\"where\">{who}: the same words as the reference.</div>{why}")
             continue
         out.append(f"<div class=\"where\">{who} against the reference, {_e(found.reference.article)}:</div>")
-        out.append(f"<div class=\"diff\">{diff_html(version.diff)}</div>")
+        out.append(f"<div class=\"diff\">{diff_html(version.diff)}</div>{why}")
     out.append("</section>")
     return "\n".join(out)
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -108,8 +109,10 @@ def _shouted(name: str) -> bool:
 
 @lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
-    """Comparison key of a name: 'J.B. Pritzker' and 'JB Pritzker' match."""
-    return _NAME_SPACE.sub(" ", name.replace(".", "")).strip().lower()
+    """Comparison key of a name: 'J.B. Pritzker' and 'JB Pritzker' match, and so do 'Felipe Calderón'
+    and 'Felipe Calderon' (outlets drop accents)."""
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return _NAME_SPACE.sub(" ", unaccented.replace(".", "")).strip().lower()
 
 
 _NAME_SPACE = re.compile(r"[.\s]+")

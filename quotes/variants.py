@@ -28,28 +28,38 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+import datetime
 
-from . import lexicon
+from . import dates, lexicon
 
 SHINGLE = 3          # words in a run that makes two quotes candidates for one utterance
 MIN_SHARED = 0.6     # share of the shorter quote's words the two must have in common, in order
 MAX_HOLDERS = 50     # a shingle in more quotes than this is boilerplate, not evidence
 SHORT_WORDS = 6      # a quote shorter than this joins another only with the same named speaker
+MIN_CONTENT_WORDS = 3   # reworded printings must share a statement, not a stock phrase
+OVERLAP_DAYS = 14       # reworded printings of one utterance appear within this many days
+SHORT_IDENTICAL_DAYS = 30   # the same short words, same speaker: one occasion only within this
+FRAGMENT_DAYS = 3       # a short quote inside a longer one: only this close, and only with dates
 KINDS = ("identical", "punctuation", "spelling", "excerpt", "wording")   # least to most serious
+RELATIONS = ("identical", "excerpt", "overlap")     # the evidence for one utterance, strongest first
 REFERENCE = "reference"
 _PUNCT = re.compile(r"[^\w\s]")
 _TOKEN = re.compile(r"[\w’'‘-]+|[^\w\s]")
+_DASH = re.compile(r"\s*(?:—|--)\s*|\s+-\s+")
 _QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "—", "―": "—"})
 
 
 def normalise(text: str) -> str:
     """Lower case, no punctuation or marks, single spaces: 'We’re here!' → 'were here'."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = text.replace("’", "").replace("'", "")   # we’re → were, so apostrophes never split words
+    # we’re → were, so that apostrophes never split words ("Trump‘s" too: outlets misuse the opening mark)
+    text = text.replace("’", "").replace("'", "").replace("‘", "")
     text = _PUNCT.sub(" ", text)
     return " ".join(text.split())
 
 
+@lru_cache(maxsize=None)    # a corpus has some 100,000 distinct words; grouping asks for each many times
 def spelling_key(word: str) -> str:
     """One spelling for British and American forms: 'criticise' and 'criticize' → 'criticize'."""
     lex = lexicon.load()
@@ -68,6 +78,7 @@ def spelling_key(word: str) -> str:
 def _surface(text: str) -> str:
     """The text as printed, typography aside: quote-mark styles, dash styles, spacing, end punctuation."""
     text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS)
+    text = _DASH.sub(" — ", text)       # "deal — whether", "deal -- whether", "deal - whether"
     return " ".join(text.split()).strip(" ,.;:\"'")
 
 
@@ -89,6 +100,31 @@ def classify(text: str, reference: str) -> str:
     if _contains(ref_spelled, spelled):
         return "excerpt"
     return "wording"
+
+
+def classify_version(version: "Version", reference: "Version") -> str:
+    """How one article's printing differs from the reference printing: one of KINDS.
+
+    Where either is printed in several quotes, the parts are compared too: a version whose
+    every part lies within one part of the reference is an excerpt (HuffPost's "white people"
+    within "Maybe I can, by speaking directly to white people,"), however the parts read when
+    joined.
+    """
+    kind = classify(version.text, reference.text)
+    if kind != "wording" or (len(version.occurrences) == 1 and len(reference.occurrences) == 1):
+        return kind
+    parts = [_spelled(o.text) for o in reference.occurrences]
+    if all(any(own == part or _contains(part, own) for part in parts)
+           for own in (_spelled(o.text) for o in version.occurrences)):
+        return "excerpt"
+    return kind
+
+
+def classify_part(text: str, reference: "Version") -> str:
+    """How one quote differs from the reference: its kind against the closest of the reference's
+    parts or the whole reference, so that a quote printing one part unchanged is identical."""
+    candidates = [reference.text] + ([o.text for o in reference.occurrences] if len(reference.occurrences) > 1 else [])
+    return min((classify(text, candidate) for candidate in candidates), key=KINDS.index)
 
 
 def _compounds(text: str) -> list[str]:
@@ -126,6 +162,7 @@ class Occurrence:
     end: int = 0
     outlet: str | None = None
     cue: str | None = None
+    date: datetime.date | None = None   # the article's date (dates.article_date), None where unknown
 
 
 @dataclass(frozen=True)
@@ -138,6 +175,14 @@ class DiffOp:
     new: str | None = None   # for 'spelling' and 'punctuation': this version's form
 
 
+@dataclass(frozen=True)
+class Match:
+    """One quote of a version, the quote of another version it was judged against, and the evidence."""
+    quote: int
+    other: int
+    evidence: Evidence
+
+
 @dataclass
 class Version:
     """One article's printing of the utterance: its occurrences in text order, read as one text."""
@@ -145,6 +190,8 @@ class Version:
     occurrences: list[Occurrence]
     kind: str = REFERENCE
     diff: list[DiffOp] = field(default_factory=list)
+    part_kinds: list[str] = field(default_factory=list)   # each occurrence's own kind, in order
+    matches: list[Match] = field(default_factory=list)     # why its quotes are in the group
 
     @property
     def text(self) -> str:
@@ -156,6 +203,11 @@ class Version:
         """The version as printed: each quote in its own marks, parts apart ("“…” […] “…”"), so
         that two quotes an outlet printed apart are never shown as one quotation."""
         return " […] ".join(f"“{o.text.strip()}”" for o in self.occurrences)
+
+    @property
+    def why(self) -> str:
+        """Why its quotes were grouped, as `quotes diff` prints it ('' for the reference)."""
+        return "; ".join(f"quote {m.quote} with quote {m.other}: {m.evidence.describe()}" for m in self.matches)
 
 
 @dataclass
@@ -178,17 +230,102 @@ class Group:
         return self.kind != "identical"
 
 
+def content_words(words: list[str]) -> list[str]:
+    """The words that carry a statement, function words ("we", "are", "going", "to") aside, each
+    without its inflection ("asked" and "ask", "troops" and "troop" are one word here)."""
+    stop = lexicon.load().stop_words
+    return [_stem(w) for w in words if w not in stop]
+
+
+@lru_cache(maxsize=None)
+def _stem(word: str) -> str:
+    for ending in ("ing", "ed", "es", "s"):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[:-len(ending)]
+    return word
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why two printings were taken for one utterance: what `quotes diff` shows for each version."""
+    relation: str            # 'identical', 'excerpt' (one contains the other) or 'overlap' (words differ)
+    words: int               # words in the shorter printing
+    shared: float            # share of the shorter's words the other has, in order
+    content_shared: float    # the same over content words
+    speaker: str | None      # the speaker both name; None where one is unattributed
+    days: int | None         # days between the two articles' dates, where both are known
+
+    def describe(self) -> str:
+        text = {"identical": f"the same {self.words} words",
+                "excerpt": f"all {self.words} words of the shorter printed within the longer",
+                "overlap": f"{self.shared:.0%} of the shorter's {self.words} words in order, "
+                           f"{self.content_shared:.0%} of its content words"}[self.relation]
+        who = f"both name {self.speaker}" if self.speaker else "one printing is unattributed"
+        when = ("dates unknown" if self.days is None
+                else "printed the same day" if self.days == 0
+                else f"printed {self.days} day{'s' if self.days != 1 else ''} apart")
+        return f"{text}; {who}; {when}"
+
+
+def judge(a: Occurrence, b: Occurrence, words_a: list[str] | None = None,
+          words_b: list[str] | None = None) -> Evidence | None:
+    """The evidence that two printings are one utterance, or None where it is too weak.
+
+    Text first: the same words, one inside the other, or most words shared in order with
+    most content words among them (a shared stock phrase is not enough). Then the speaker:
+    two named speakers must agree. Then, where both articles' dates are known, time: one
+    utterance is reported within days, while a stump line or catchphrase recurs for months.
+    The shorter the quote, the more it needs: one under SHORT_WORDS words is a slogan or a
+    stock phrase unless the same named speaker printed the same words, or the words inside a
+    longer quote of theirs within FRAGMENT_DAYS.
+    """
+    wa = _spelled(a.text) if words_a is None else words_a
+    wb = _spelled(b.text) if words_b is None else words_b
+    if not wa or not wb or a.article == b.article:
+        return None
+    shorter, longer = sorted((wa, wb), key=len)
+    if a.speaker and b.speaker and a.speaker != b.speaker:
+        return None
+    named = a.speaker if a.speaker and a.speaker == b.speaker else None
+    days = abs((a.date - b.date).days) if a.date and b.date else None
+    content = content_words(shorter)
+    if wa == wb:
+        relation, share, content_share = "identical", 1.0, 1.0
+    elif _contains(longer, shorter):
+        relation, share, content_share = "excerpt", 1.0, 1.0
+    else:
+        share = shared_share(wa, wb)
+        content_share = shared_share(content_words(wa), content_words(wb))
+        if share < MIN_SHARED or content_share < MIN_SHARED or len(content) < MIN_CONTENT_WORDS:
+            return None
+        # Reworded printings must name one speaker: an unattributed line that shares most of
+        # its words with someone's quote is as often another speaker's, or another occasion.
+        if named is None or (days is not None and days > OVERLAP_DAYS):
+            return None
+        relation = "overlap"
+    if len(shorter) < SHORT_WORDS:
+        if named is None or not content:
+            return None
+        if len(shorter) == 1 and days is None:
+            return None         # one word ("urges", "disaster") needs the dates to say more
+        if relation == "identical" and days is not None and days > SHORT_IDENTICAL_DAYS:
+            return None
+        if relation == "excerpt" and (days is None or days > FRAGMENT_DAYS):
+            return None
+    return Evidence(relation, len(shorter), share, content_share, named, days)
+
+
 def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
     """Groups of occurrences of one utterance across at least two articles, in input order.
 
-    Occurrences sharing a shingle are candidates; they join when the words they have
-    in common, in order, cover at least MIN_SHARED of the shorter one (one is an
-    excerpt of the other, or a few words differ) and their speakers agree, or one
-    side is unattributed. A common phrase such as "from the federal government" is
-    not enough to join two different quotes.
+    Candidates are the printings of the same words, quotes sharing a shingle, and short
+    quotes found inside a longer quote of the same speaker; `judge` decides each pair.
+    Every member of a group must then pass `judge` against the group's fullest member by
+    itself, so that a chain of shared phrases (A~B on one, B~C on another) joins nothing.
     """
     parent = list(range(len(occurrences)))
     speaker_of = [o.speaker for o in occurrences]
+    words = [_spelled(o.text) for o in occurrences]
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -196,36 +333,34 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
             i = parent[i]
         return i
 
-    def union(i: int, j: int) -> None:
+    def join(i: int, j: int) -> None:
         a, b = find(i), find(j)
         if a == b:
             return
-        sa, sb = speaker_of[a], speaker_of[b]
-        if sa and sb and sa != sb:
+        # A group names one speaker: two clusters whose speakers differ stay apart.
+        if speaker_of[a] and speaker_of[b] and speaker_of[a] != speaker_of[b]:
             return
-        # A short quote ("Make America great again", "build the wall") is a slogan or stock
-        # phrase that many people say on many occasions: only the same named speaker joins it.
-        if min(len(words[i]), len(words[j])) < SHORT_WORDS and not (sa and sa == sb):
+        if judge(occurrences[i], occurrences[j], words[i], words[j]) is None:
             return
         parent[b] = a
-        speaker_of[a] = sa or sb
+        speaker_of[a] = speaker_of[a] or speaker_of[b]
 
-    words = [_spelled(o.text) for o in occurrences]
-    # The same words printed again are one utterance at once; only the first printing of
-    # each wording goes on to the shingle index.
-    first_of: dict[tuple[str, ...], int] = {}
+    # The same words printed again: every pair within one wording is judged (speakers and
+    # dates may still part them); only the first printing goes on to the shingle index.
+    same_words: dict[tuple[str, ...], list[int]] = {}
     for i, own in enumerate(words):
-        if len(own) < 3:
-            continue        # "next", "hellhole": too short to tell one utterance from another
-        key = tuple(own)
-        if key in first_of:
-            union(first_of[key], i)
-        else:
-            first_of[key] = i
+        if own:
+            same_words.setdefault(tuple(own), []).append(i)
+    for printings in same_words.values():
+        for x in range(len(printings)):
+            for y in range(x + 1, len(printings)):
+                join(printings[x], printings[y])
+    firsts = [printings[0] for printings in same_words.values()]
     index: dict[tuple[str, ...], list[int]] = {}
-    for i in first_of.values():
-        for shingle in shingles(words[i]):
-            index.setdefault(shingle, []).append(i)
+    for i in firsts:
+        if len(words[i]) >= SHINGLE:
+            for shingle in shingles(words[i]):
+                index.setdefault(shingle, []).append(i)
     shared: dict[tuple[int, int], int] = {}
     for holders in index.values():
         if len(holders) > MAX_HOLDERS:
@@ -247,33 +382,64 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
         b = bags.setdefault(j, Counter(words[j]))
         if sum((a & b).values()) < MIN_SHARED * shorter:
             continue
-        if shared_share(words[i], words[j]) >= MIN_SHARED:
-            union(i, j)
+        join(i, j)
+    for i, j in _fragments(occurrences, words, firsts):
+        join(i, j)
     clusters: dict[int, list[int]] = {}
     for i in range(len(occurrences)):
         clusters.setdefault(find(i), []).append(i)
     out = []
     for members in clusters.values():
-        for kept in _anchored(members, words):
+        for kept in _anchored(members, occurrences, words):
             found = [occurrences[i] for i in kept]
             if len({o.article for o in found}) > 1:
                 out.append(found)
     return out
 
 
-def _anchored(members: list[int], words: list[list[str]]) -> list[list[int]]:
-    """A cluster split so that every member matches its fullest member by itself.
+def _fragments(occurrences: list[Occurrence], words: list[list[str]], firsts: list[int]) -> list[tuple[int, int]]:
+    """Pairs of a short quote and a longer quote of the same named speaker that contains it,
+    printed by articles of known dates at most FRAGMENT_DAYS apart ("not ready" and Paul Ryan's
+    "I'm just not ready to do that at this point")."""
+    short = [i for i in firsts if len(words[i]) < SHORT_WORDS and occurrences[i].speaker and occurrences[i].date
+             and content_words(words[i])]
+    speakers = {occurrences[i].speaker for i in short}
+    holders: dict[tuple[str, str], list[int]] = {}
+    for i in firsts:
+        o = occurrences[i]
+        if o.speaker in speakers and o.date and len(words[i]) > 1:
+            for word in set(content_words(words[i])):
+                holders.setdefault((o.speaker, word), []).append(i)
+    pairs = []
+    for i in short:
+        o = occurrences[i]
+        rarest = min(content_words(words[i]), key=lambda w: len(holders.get((o.speaker, w), ())))
+        for j in holders.get((o.speaker, rarest), ()):
+            other = occurrences[j]
+            if (other.article != o.article and abs((other.date - o.date).days) <= FRAGMENT_DAYS
+                    and _contains(words[j], words[i])):
+                pairs.append((i, j))
+    return pairs
+
+
+def _anchored(members: list[int], occurrences: list[Occurrence], words: list[list[str]]) -> list[list[int]]:
+    """A cluster split so that every member passes `judge` against its part's fullest member.
 
     Joins chain: A shares a phrase with B, and B another with C, though A and C are different
-    statements. Each part keeps the members that share MIN_SHARED of their words, in order,
-    with the part's longest member; the rest are split the same way.
+    statements. Each part keeps the members that `judge` joins to the part's longest member by
+    themselves (or, in the longest member's own article, to one of those); the rest are split
+    the same way.
     """
     parts = []
     rest = sorted(members)
     while rest:
         anchor = max(rest, key=lambda i: (len(words[i]), -i))
-        kept = [i for i in rest if i == anchor or words[i] == words[anchor]
-                or shared_share(words[i], words[anchor]) >= MIN_SHARED]
+        kept = [i for i in rest if i == anchor
+                or judge(occurrences[i], occurrences[anchor], words[i], words[anchor]) is not None]
+        # Another part of the anchor's own article's version (an outlet that split the statement
+        # around "he said") is judged against the other articles' members instead.
+        kept += [i for i in rest if i != anchor and occurrences[i].article == occurrences[anchor].article
+                 and any(judge(occurrences[i], occurrences[k], words[i], words[k]) for k in kept)]
         parts.append(kept)
         taken = set(kept)
         rest = [i for i in rest if i not in taken]
@@ -285,7 +451,7 @@ class GroupRef:
     """What a quote row shows of its group: the number, kinds and size, without the diffs."""
     id: int
     kind: str                # the group's kind
-    version: str             # the kind of the quote's own version ('reference' for the reference)
+    version: str             # how the quote itself differs from the reference ('reference' for its parts)
     articles: int
 
     @property
@@ -303,8 +469,8 @@ def build_groups(occurrences: list[Occurrence]) -> list[Group]:
 
 def refs(groups: list[Group]) -> dict[int, GroupRef]:
     """Each grouped quote's GroupRef, keyed by the quote's key."""
-    return {o.key: GroupRef(g.id, g.kind, v.kind, len(g.versions))
-            for g in groups for v in g.versions for o in v.occurrences}
+    return {o.key: GroupRef(g.id, g.kind, kind, len(g.versions))
+            for g in groups for v in g.versions for o, kind in zip(v.occurrences, v.part_kinds)}
 
 
 def build_group(number: int, members: list[Occurrence]) -> Group:
@@ -313,14 +479,30 @@ def build_group(number: int, members: list[Occurrence]) -> Group:
     for o in sorted(members, key=lambda o: (o.article, o.start, o.key)):
         by_article.setdefault(o.article, []).append(o)
     versions = [Version(article, occ) for article, occ in by_article.items()]
+    words = {o.key: _spelled(o.text) for o in members}
     reference = max(versions, key=lambda v: (len(normalise(v.text).split()), -min(o.key for o in v.occurrences)))
     others = [v for v in versions if v is not reference]
+    reference.part_kinds = [REFERENCE] * len(reference.occurrences)
     for version in others:
-        version.kind = classify(version.text, reference.text)
+        version.kind = classify_version(version, reference)
+        version.part_kinds = [classify_part(o.text, reference) for o in version.occurrences]
         version.diff = diff(reference.text, version.text)
+        version.matches = [found for o in version.occurrences if (found := _best_match(o, reference, members, words))]
     kind = max((v.kind for v in others), key=KINDS.index)
     speaker = next((o.speaker for o in members if o.speaker), None)
     return Group(number, speaker, kind, [reference, *others])
+
+
+def _best_match(quote: Occurrence, reference: Version, members: list[Occurrence],
+                words: dict[int, list[str]]) -> Match | None:
+    """Why a quote is in its group: its strongest evidence with a quote of the reference version,
+    or, where it joined through another version, with that version's quote."""
+    for candidates in (reference.occurrences, [o for o in members if o.article != quote.article]):
+        found = [Match(quote.key, other.key, evidence) for other in candidates
+                 if (evidence := judge(quote, other, words[quote.key], words[other.key])) is not None]
+        if found:
+            return max(found, key=lambda m: (-RELATIONS.index(m.evidence.relation), m.evidence.shared))
+    return None
 
 
 def diff(reference: str, text: str) -> list[DiffOp]:
@@ -389,4 +571,5 @@ def _fold(token: str) -> str:
 def occurrences_of(rows: list) -> list[Occurrence]:
     """Occurrences of the index's quotes (store.QuoteRow), keyed by quote id."""
     return [Occurrence(r.id, r.article.id, r.speaker, r.quote.text, r.quote.start, r.quote.end, r.article.outlet,
-                       r.quote.attribution.cue.text if r.quote.attribution.cue else None) for r in rows]
+                       r.quote.attribution.cue.text if r.quote.attribution.cue else None,
+                       dates.article_date(r.article.published, r.article.url, r.article.source)[0]) for r in rows]

@@ -221,3 +221,8 @@ def test_a_name_whose_utf8_was_read_as_windows_1252_is_shown_as_written():
     assert "Windows-1252" in found[("", "TomÃ¡s Regalado", "person")].reason
     assert linked(("José García", "person"), ("Ãlvaro Uribe", "person")) == \
         {"José García": "José García", "Ãlvaro Uribe": "Ãlvaro Uribe"}    # nothing to repair, or no repair that reads
+
+
+def test_a_name_printed_with_and_without_its_accents_is_one_speaker_shown_with_them():
+    found = linked(("Felipe Calderon", "person", "m", 3), ("Felipe Calderón", "person", "m", 1))
+    assert found == {"Felipe Calderon": "Felipe Calderón", "Felipe Calderón": "Felipe Calderón"}

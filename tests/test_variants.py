@@ -6,11 +6,15 @@ import json
 import pytest
 
 from conftest import FIXTURES
-from quotes.variants import Occurrence, build_groups, classify, diff, group, normalise, spelling_key
+from datetime import date
+
+from quotes import dates
+from quotes.variants import Occurrence, build_groups, classify, diff, group, judge, normalise, spelling_key
 
 
-def occ(key, article, text, speaker="Brandon Johnson"):
-    return Occurrence(key, article, speaker, text)
+def occ(key, article, text, speaker="Brandon Johnson", day=None):
+    """An occurrence; `day` is its article's day in July 2016, or None for an undated article."""
+    return Occurrence(key, article, speaker, text, date=date(2016, 7, day) if day else None)
 
 
 def test_normalise_folds_case_marks_and_punctuation():
@@ -28,8 +32,60 @@ def test_reworded_versions_of_one_statement_form_one_group_that_differs():
 
 def test_an_excerpt_joins_the_longer_quote():
     long = occ(1, "a", "We may see militarized immigration enforcement. We may also see National Guard troops.")
-    short = occ(2, "b", "militarized immigration enforcement")
-    assert len(group([long, short])) == 1
+    part = occ(2, "b", "militarized immigration enforcement. We may also see")
+    assert len(group([long, part])) == 1
+
+
+def test_a_short_fragment_joins_a_longer_quote_only_days_apart_and_with_dates():
+    # "not ready" is Paul Ryan's statement when printed days after it; with no dates, or weeks
+    # later, it is as likely the same stock words on another occasion.
+    long = occ(1, "a", "I'm just not ready to do that at this point.", speaker="Paul Ryan", day=5)
+    assert len(group([long, occ(2, "b", "not ready", speaker="Paul Ryan", day=6)])) == 1
+    assert group([long, occ(2, "b", "not ready", speaker="Paul Ryan")]) == []
+    assert group([long, occ(2, "b", "not ready", speaker="Paul Ryan", day=20)]) == []
+    assert group([long, occ(2, "b", "not ready", speaker=None, day=6)]) == []
+
+
+def test_the_same_short_words_months_apart_are_two_occasions():
+    first = occ(1, "a", "rigged economy", speaker="Bernie Sanders", day=1)
+    assert len(group([first, occ(2, "b", "rigged economy.", speaker="Bernie Sanders", day=20)])) == 1
+    later = Occurrence(2, "b", "Bernie Sanders", "rigged economy.", date=date(2016, 12, 1))
+    assert group([first, later]) == []
+
+
+def test_a_one_word_quote_joins_only_where_the_dates_say_more():
+    assert group([occ(1, "a", "unhinged.", "Jeb Bush"), occ(2, "b", "unhinged", "Jeb Bush")]) == []
+    assert len(group([occ(1, "a", "unhinged.", "Jeb Bush", 7), occ(2, "b", "unhinged", "Jeb Bush", 9)])) == 1
+
+
+def test_words_in_common_must_include_content_words_not_only_a_stock_phrase():
+    a = occ(1, "a", "We are going to replace Obamacare with something so much better.", "Donald Trump", 6)
+    b = occ(2, "b", "We are going to win so much.", "Donald Trump", 8)
+    assert group([a, b]) == []
+
+
+def test_a_reworded_printing_weeks_later_is_another_occasion():
+    a = occ(1, "a", "We have come a long way in the last nine months, and we are going to win.", "Bernie Sanders", 1)
+    b = occ(2, "b", "We have come a pretty long way in the last nine months, and we will win.", "Bernie Sanders")
+    assert len(group([a, b])) == 1                      # no date on one side: the text decides
+    b_later = occ(2, "b", b.text, "Bernie Sanders", 28)
+    assert group([a, b_later]) == []
+
+
+def test_a_reworded_printing_needs_a_named_speaker_on_both_sides():
+    a = occ(1, "a", "If these Democrats focused on fixing crime in their own cities they would be safer", "Abigail Jackson")
+    b = occ(2, "b", "If these Democrats focused on reducing crime in their own cities they would be far safer", None)
+    assert group([a, b]) == []
+    assert len(group([a, occ(2, "b", b.text, "Abigail Jackson")])) == 1
+
+
+def test_the_evidence_says_how_two_printings_match():
+    a = occ(1, "a", "We will not back down, whatever they send.", day=5)
+    b = occ(2, "b", "We will not back down, whatever they send", day=6)
+    assert judge(a, b).describe() == "the same 8 words; both name Brandon Johnson; printed 1 day apart"
+    c = occ(3, "c", "not back down, whatever they send", day=5)
+    assert judge(c, a).describe() == ("all 6 words of the shorter printed within the longer; both name "
+                                      "Brandon Johnson; printed the same day")
 
 
 def test_a_shared_common_phrase_does_not_make_two_quotes_one():
@@ -84,15 +140,18 @@ def test_spelling_folds_british_and_american_forms_but_not_words_that_are_always
     ("We must not criticise the police.", "We must not criticize the police.", "spelling"),
     ("not back down", "We will not back down, whatever they send.", "excerpt"),
     ("We will never back down.", "We will not back down.", "wording"),
+    ("a deal - whether or not", "a deal — whether or not", "identical"),          # dash styles
+    ("a deal -- whether or not", "a deal—whether or not", "identical"),
+    ("Donald Trump‘s view of Islam", "Donald Trump's view of Islam", "identical"),   # ‘ as apostrophe
 ])
 def test_each_version_is_classified_against_the_reference(text, reference, kind):
     assert classify(text, reference) == kind
 
 
 def test_the_reference_is_the_fullest_version_and_the_group_takes_the_most_serious_kind():
-    full = occ(1, "a", "We may see troops in our streets. We have not asked for this.")
-    same = occ(2, "b", "We may see troops in our streets. We have not asked for this.")
-    part = occ(3, "c", "troops in our streets")
+    full = occ(1, "a", "We may see troops in our streets. We have not asked for this.", day=5)
+    same = occ(2, "b", "We may see troops in our streets. We have not asked for this.", day=5)
+    part = occ(3, "c", "troops in our streets", day=6)
     (found,) = build_groups([part, same, full])
     assert found.reference.article == "a"
     assert {v.article: v.kind for v in found.versions} == {"a": "reference", "b": "identical", "c": "excerpt"}
@@ -254,3 +313,32 @@ def test_one_group_read_by_id_is_the_same_as_in_the_whole_list(seeded_db):
         assert every
         for group in every:
             assert store.groups([group.id]) == [group]
+
+
+def test_a_quote_printing_one_part_of_a_split_reference_is_judged_against_that_part():
+    # One outlet printed the statement as a headline and two quotes; another printed one
+    # part unchanged and a fragment: the part is identical, the fragment an excerpt.
+    head = occ(1, "a", "Directly To White People", "Hillary Clinton", 20)
+    first = Occurrence(2, "a", "Hillary Clinton", "Maybe I can, by speaking directly to white people, say, look, "
+                       "this is not who we are.", start=100, date=date(2016, 7, 20))
+    same = Occurrence(3, "b", "Hillary Clinton", "Maybe I can, by speaking directly to white people, say, look, "
+                      "this is not who we are.", start=50, date=date(2016, 7, 21))
+    fragment = Occurrence(4, "b", "Hillary Clinton", "white people", start=10, date=date(2016, 7, 21))
+    (found,) = build_groups([head, first, same, fragment])
+    other = next(v for v in found.versions if v.article == "b")
+    assert dict(zip((o.key for o in other.occurrences), other.part_kinds)) == {4: "excerpt", 3: "identical"}
+    assert other.kind == "excerpt"
+
+
+@pytest.mark.parametrize("published, url, source, expected", [
+    ("2016-07-05T14:02:00Z", None, None, (date(2016, 7, 5), "published")),
+    ("July 5, 2016", None, None, (date(2016, 7, 5), "published")),
+    ("5 July 2016, 14:02", None, None, (date(2016, 7, 5), "published")),
+    (None, "https://www.nytimes.com/2016/07/05/us/politics/comey.html", None, (date(2016, 7, 5), "link")),
+    (None, None, "news/politico_2016-07-05_criminal-charges.txt", (date(2016, 7, 5), "file name")),
+    (None, None, "2016-07-05/story.txt", (None, None)),          # a folder names a collection, not the article
+    (None, None, "004_cfab31235fc94158.txt", (None, None)),
+    ("sometime last week", None, "2016-02-30_story.txt", (None, None)),   # no such day
+])
+def test_an_article_date_comes_from_its_metadata_its_link_or_its_file_name(published, url, source, expected):
+    assert dates.article_date(published, url, source) == expected
