@@ -116,6 +116,7 @@ def name_key(name: str) -> str:
 
 
 _NAME_SPACE = re.compile(r"[.\s]+")
+_INITIAL = re.compile(r"[^\W\d_]\.")
 
 
 # --- finding mentions -------------------------------------------------------------
@@ -273,7 +274,8 @@ def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int], stop: int | None = 
         name_tokens = name_tokens[:-1]
         end -= 1
         possessive = False
-    if not name_tokens:
+    # A lone initial is no name: "I." is what is left of "F.B.I." when the tokenizer splits it.
+    if not name_tokens or (len(name_tokens) == 1 and _INITIAL.fullmatch(name_tokens[0].text)):
         return None
     while len(name_tokens) > 1 and _lead_in(doc, name_tokens):
         name_tokens = name_tokens[1:]

@@ -440,6 +440,17 @@ def _anchored(members: list[int], occurrences: list[Occurrence], words: list[lis
         # around "he said") is judged against the other articles' members instead.
         kept += [i for i in rest if i != anchor and occurrences[i].article == occurrences[anchor].article
                  and any(judge(occurrences[i], occurrences[k], words[i], words[k]) for k in kept)]
+        # The same words reported again and again ("extremely careless", quoted for two months)
+        # chain in time: each printing within the date limit of another printing of them.
+        added = True
+        while added:
+            added = False
+            taken = set(kept)
+            for i in rest:
+                if i not in taken and any(words[i] == words[k] and judge(occurrences[i], occurrences[k],
+                                                                          words[i], words[k]) for k in kept):
+                    kept.append(i)
+                    added = True
         parts.append(kept)
         taken = set(kept)
         rest = [i for i in rest if i not in taken]

@@ -127,6 +127,13 @@ SPEAKER_CASES = [
     ("a newspaper's short name is the paper named in full before",
      "The New York Times reported the leak. “The documents are authentic,” the Times said.",
      "The documents are authentic,", "New York Times"),
+    ("'Last week' opens a sentence; it names nobody",
+     "Senators met on Monday. Last week, the senator, Bernie Sanders, spoke in Ohio, and he said "
+     "“the economy is rigged” to a crowd.", "the economy is rigged", "Bernie Sanders"),
+    ("a lone initial left by the tokenizer ('F.B.' 'I.') is no name",
+     "Last week, the F.B.I. director, James B. Comey, recommended that no criminal charges be filed against "
+     "Mrs. Clinton, but he called her actions ''extremely careless.'' The investigation ended.",
+     "extremely careless.", "James B. Comey"),
 ]
 
 

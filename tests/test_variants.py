@@ -6,7 +6,7 @@ import json
 import pytest
 
 from conftest import FIXTURES
-from datetime import date
+from datetime import date, timedelta
 
 from quotes import dates
 from quotes.variants import Occurrence, build_groups, classify, diff, group, judge, normalise, spelling_key
@@ -51,6 +51,15 @@ def test_the_same_short_words_months_apart_are_two_occasions():
     assert len(group([first, occ(2, "b", "rigged economy.", speaker="Bernie Sanders", day=20)])) == 1
     later = Occurrence(2, "b", "Bernie Sanders", "rigged economy.", date=date(2016, 12, 1))
     assert group([first, later]) == []
+
+
+def test_the_same_words_reported_again_and_again_stay_one_group():
+    # Comey's "extremely careless" was quoted for two months: each printing within 30 days
+    # of another keeps the group whole, though the first and last are 50 days apart.
+    printings = [Occurrence(i, f"a{i}", "James Comey", "extremely careless", date=date(2016, 7, 5) + timedelta(days=d))
+                 for i, d in enumerate((0, 1, 20, 35, 50))]
+    assert [len(g) for g in group(printings)] == [5]
+    assert group([printings[0], printings[4]]) == []
 
 
 def test_a_one_word_quote_joins_only_where_the_dates_say_more():
