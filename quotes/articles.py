@@ -1,4 +1,5 @@
-"""Reading articles from files and folders: .txt, .md and .jsonl.
+"""Reading articles from files, folders, links and standard input: .txt, .md, .jsonl, .csv and
+web pages (.html, .htm, or a page fetched from an http(s) link; see webpages.py).
 
 `load(paths)` turns the paths a user gives into `Article`s, or into `Skipped`
 records that say in one line why an input could not be used. It never raises
@@ -22,14 +23,19 @@ This module knows nothing about NLP.
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
+import io
 import json
 import os
 import re
 import stat
+import sys
+import urllib.parse
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from . import fetch, webpages
 from .records import Article, Skipped
 
 MAX_BYTES = 64 * 1024 * 1024        # larger files are skipped, not read into memory
@@ -37,10 +43,12 @@ MAX_HEADER_LINES = 30               # a header longer than this is taken to be b
 # Longer articles are skipped rather than analysed: a million characters is some 170,000
 # words, twenty times the longest news story, and would hold the parser for minutes.
 MAX_ARTICLE_CHARS = 1_000_000
-SUFFIXES = (".txt", ".md", ".jsonl")
+SUFFIXES = (".txt", ".md", ".jsonl", ".csv", ".html", ".htm")
+HTML_SUFFIXES = (".html", ".htm")
 METADATA_KEYS = ("id", "outlet", "title", "url", "published", "author")
+STDIN = "-"
 
-EXPECTED = ".txt, .md or .jsonl"
+EXPECTED = ".txt, .md, .jsonl, .csv, .html or .htm"
 NO_FILES = f"no {EXPECTED} files"
 
 # Share of control characters above which a file is treated as binary. Text in
@@ -63,21 +71,31 @@ class Unreadable(Exception):
 # Public API
 # --------------------------------------------------------------------------
 
-def load(paths: Iterable[str], outlet: str | None = None) -> Iterator[Article | Skipped]:
+def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None = None) -> Iterator[Article | Skipped]:
     """Yield an Article or a Skipped record for every input found under `paths`.
 
-    Each path is a file or a folder; folders are walked recursively in sorted
-    order. `outlet` is a default for articles that do not name their own.
+    Each path is a file, a folder (walked recursively in sorted order), an http(s)
+    link, or "-" for standard input. `outlet` is a default for articles that do not
+    name their own; `encoding` is the encoding of text files (.txt, .md, .csv and
+    standard input) where it is not UTF-8.
     """
     # A single string would otherwise be iterated character by character.
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
+    if encoding is not None:
+        _check_encoding(encoding)
     for given in paths:
         path = os.fspath(given)
-        if not os.path.lexists(path):
+        if path == STDIN:
+            found = iter([_load_stdin(outlet, encoding)])
+        elif fetch.is_url(path):
+            found = iter([_load_url(path, outlet)])
+        elif not os.path.lexists(path):
             yield Skipped(path, "no such file or folder")
             continue
-        found = _load_folder(path, outlet) if os.path.isdir(path) else _load_named_file(path, outlet)
+        else:
+            found = (_load_folder(path, outlet, encoding) if os.path.isdir(path)
+                     else _load_named_file(path, outlet, encoding))
         for item in found:
             if isinstance(item, Article) and len(item.text) > MAX_ARTICLE_CHARS:
                 yield Skipped(item.source, f"article too long to analyse ({len(item.text):,} characters; the limit "
@@ -138,17 +156,17 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
 # Paths and folders
 # --------------------------------------------------------------------------
 
-def _load_named_file(path: str, outlet: str | None) -> Iterator[Article | Skipped]:
+def _load_named_file(path: str, outlet: str | None, encoding: str | None) -> Iterator[Article | Skipped]:
     """Read a file the user named; its extension must be one we read."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in SUFFIXES:
         shown = f"file type '{suffix}'" if suffix else "file with no extension"
         yield Skipped(path, f"unsupported {shown} (expected {EXPECTED})")
         return
-    yield from _load_file(path, outlet)
+    yield from _load_file(path, outlet, encoding)
 
 
-def _load_folder(folder: str, outlet: str | None) -> Iterator[Article | Skipped]:
+def _load_folder(folder: str, outlet: str | None, encoding: str | None) -> Iterator[Article | Skipped]:
     """Read every usable file under `folder`, or say that there is none."""
     found = False
     for item in _walk(folder):
@@ -156,7 +174,7 @@ def _load_folder(folder: str, outlet: str | None) -> Iterator[Article | Skipped]
         if isinstance(item, Skipped):
             yield item
         else:
-            yield from _load_file(item, outlet)
+            yield from _load_file(item, outlet, encoding)
     if not found:
         yield Skipped(folder, NO_FILES)
 
@@ -200,15 +218,20 @@ def _walk(folder: str) -> Iterator[str | Skipped]:
 # Files
 # --------------------------------------------------------------------------
 
-def _load_file(path: str, outlet: str | None) -> Iterator[Article | Skipped]:
+def _load_file(path: str, outlet: str | None, encoding: str | None = None) -> Iterator[Article | Skipped]:
     """Read one file of a supported type into articles (or Skipped records)."""
     problem = _check_regular_file(path)
+    suffix = os.path.splitext(path)[1].lower()
     if problem is not None:
         yield Skipped(path, problem)
-    elif path.lower().endswith(".jsonl"):
+    elif suffix == ".jsonl":
         yield from _load_jsonl(path, outlet)
+    elif suffix == ".csv":
+        yield from _load_csv(path, outlet, encoding)
+    elif suffix in HTML_SUFFIXES:
+        yield _load_html(path, outlet)
     else:
-        yield _load_text(path, outlet)
+        yield _load_text(path, outlet, encoding)
 
 
 def _check_regular_file(path: str) -> str | None:
@@ -226,23 +249,103 @@ def _check_regular_file(path: str) -> str | None:
     return None
 
 
-def _load_text(path: str, outlet: str | None) -> Article | Skipped:
+def _load_text(path: str, outlet: str | None, encoding: str | None = None) -> Article | Skipped:
     """Read a .txt or .md file: decode it, split off the header, build the Article."""
     try:
-        size = os.path.getsize(path)
-        if size > MAX_BYTES:
-            return Skipped(path, f"file too large ({_mib(size)}; the limit is {_mib(MAX_BYTES)})")
-        text = decode(_read_bytes(path))
+        data = _read_limited(path)
+        text = decode(data, encoding)
     except Unreadable as problem:
         return Skipped(path, str(problem))
     except OSError as error:
         return Skipped(path, f"cannot read: {_describe(error)}")
+    return _text_article(text, path, Path(path).stem, outlet)
+
+
+def _text_article(text: str, source: str, default_id: str, outlet: str | None) -> Article | Skipped:
+    """An article from decoded text with an optional metadata header."""
     if not text.strip():
-        return Skipped(path, "empty file")
+        return Skipped(source, "empty file")
     meta, body = split_header(text)
     if not body.strip():
-        return Skipped(path, "empty file (nothing after the metadata header)")
-    return _article(body, meta, source=path, default_id=Path(path).stem, outlet=outlet)
+        return Skipped(source, "empty file (nothing after the metadata header)")
+    return _article(body, meta, source=source, default_id=default_id, outlet=outlet)
+
+
+def _read_limited(path: str) -> bytes:
+    """The file's bytes; Unreadable where it is over MAX_BYTES (never read into memory)."""
+    size = os.path.getsize(path)
+    if size > MAX_BYTES:
+        raise Unreadable(f"file too large ({_mib(size)}; the limit is {_mib(MAX_BYTES)})")
+    return _read_bytes(path)
+
+
+# --------------------------------------------------------------------------
+# Web pages, links and standard input
+# --------------------------------------------------------------------------
+
+def _load_html(path: str, outlet: str | None) -> Article | Skipped:
+    """A saved web page: the article in it, with the citation the page carries."""
+    try:
+        data = _read_limited(path)
+    except Unreadable as problem:
+        return Skipped(path, str(problem))
+    except OSError as error:
+        return Skipped(path, f"cannot read: {_describe(error)}")
+    if not data.strip():
+        return Skipped(path, "empty file")
+    return _page_article(data, source=path, default_id=Path(path).stem, outlet=outlet)
+
+
+def _page_article(data: bytes, *, source: str, default_id: str, outlet: str | None,
+                  url: str | None = None) -> Article | Skipped:
+    try:
+        page = webpages.read_page(data, url)
+    except webpages.NotAnArticle as problem:
+        return Skipped(source, str(problem))
+    meta = {"outlet": page.outlet, "title": page.title, "url": page.url or url, "published": page.published,
+            "author": page.author}
+    return _article(page.text, meta, source=source, default_id=default_id, outlet=outlet)
+
+
+def _load_url(url: str, outlet: str | None) -> Article | Skipped:
+    """The article at an http(s) link: fetched with a time limit, read as a page or as text."""
+    try:
+        found = fetch.fetch(url)
+    except fetch.FetchError as problem:
+        return Skipped(url, f"cannot fetch URL: {problem}")
+    if found.content_type == "text/plain" and not webpages.looks_like_html(found.data):
+        try:
+            return _text_article(decode(found.data), url, url_id(found.url), outlet)
+        except Unreadable as problem:
+            return Skipped(url, str(problem))
+    return _page_article(found.data, source=url, default_id=url_id(found.url), outlet=outlet, url=found.url)
+
+
+def url_id(url: str) -> str:
+    """An article id for a link: its host and last path segment, and a short hash of the whole link
+    ('dailyexample.com_chicago-mayor-order_1f3a9c2b'), so two links never share an id."""
+    parsed = urllib.parse.urlsplit(url)
+    segments = [s for s in parsed.path.split("/") if s]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", os.path.splitext(segments[-1])[0] if segments else "")[:60].strip("-")
+    digest = hashlib.sha256(url.encode("utf-8")).hexdigest()[:8]
+    host = parsed.hostname.removeprefix("www.") if parsed.hostname else "link"
+    return "_".join(part for part in (host, slug, digest) if part)
+
+
+def _load_stdin(outlet: str | None, encoding: str | None) -> Article | Skipped:
+    """One article from standard input: a web page, or text with an optional metadata header."""
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        return Skipped("<stdin>", f"input too large (the limit is {_mib(MAX_BYTES)})")
+    if not data.strip():
+        return Skipped("<stdin>", "empty input")
+    default_id = "stdin-" + hashlib.sha256(data).hexdigest()[:12]
+    if webpages.looks_like_html(data):
+        return _page_article(data, source="<stdin>", default_id=default_id, outlet=outlet)
+    try:
+        return _text_article(decode(data, encoding), "<stdin>", default_id, outlet)
+    except Unreadable as problem:
+        return Skipped("<stdin>", str(problem))
 
 
 def _read_bytes(path: str) -> bytes:
@@ -251,13 +354,24 @@ def _read_bytes(path: str) -> bytes:
         return handle.read()
 
 
-def decode(data: bytes) -> str:
+def decode(data: bytes, encoding: str | None = None) -> str:
     """Decode file bytes to text, or raise Unreadable with a one-line reason.
 
-    UTF-8 is required; a UTF-8 byte order mark is dropped, and a file with a
-    UTF-16 byte order mark (as Windows editors write) is decoded as UTF-16.
-    Newlines are left exactly as stored.
+    UTF-8 is required unless `encoding` names another (a legacy export in
+    cp1252, say); a UTF-8 byte order mark is dropped, and a file with a UTF-16
+    byte order mark (as Windows editors write) is decoded as UTF-16. UTF-16
+    without a byte order mark is named as such, not called binary. Newlines are
+    left exactly as stored.
     """
+    if encoding is not None:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError as error:
+            raise Unreadable(f"not valid {encoding} (byte 0x{data[error.start]:02X} at offset {error.start})") from None
+        text = text.removeprefix("\ufeff")
+        if _looks_binary(ord(char) for char in text[:BINARY_SAMPLE]):
+            raise Unreadable(f"binary file, not text (read as {encoding})")
+        return text
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")        # uses the BOM and drops it
@@ -266,6 +380,9 @@ def decode(data: bytes) -> str:
         if _looks_binary(ord(char) for char in text[:BINARY_SAMPLE]):
             raise Unreadable("binary file, not text")
         return text
+    unmarked = _utf16_without_bom(data)
+    if unmarked:
+        raise Unreadable(f"UTF-16 text without a byte order mark; convert it to UTF-8, or give --encoding {unmarked}")
     if b"\x00" in data or _looks_binary(data[:BINARY_SAMPLE]):
         raise Unreadable("binary file, not text")
     skip = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
@@ -276,6 +393,32 @@ def decode(data: bytes) -> str:
         raise Unreadable(
             f"not valid UTF-8 (byte 0x{data[offset]:02X} at offset {offset}); "
             "convert it to UTF-8") from None
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' where the bytes read as UTF-16 text with no byte order mark:
+    most characters of Latin text are one ASCII byte beside a NUL, always on the same side."""
+    sample = data[:BINARY_SAMPLE - BINARY_SAMPLE % 2]
+    if len(sample) < 4:
+        return None
+    even_nuls, odd_nuls = sample[0::2].count(0), sample[1::2].count(0)
+    half = len(sample) // 2
+    for nuls, others, name in ((odd_nuls, even_nuls, "utf-16-le"), (even_nuls, odd_nuls, "utf-16-be")):
+        if nuls >= 0.6 * half and others <= 0.05 * half:
+            try:
+                text = sample.decode(name)
+            except UnicodeDecodeError:
+                return None
+            return None if _looks_binary(ord(char) for char in text) else name
+    return None
+
+
+def _check_encoding(encoding: str) -> None:
+    """Raise LookupError with a one-line message for an encoding Python does not know."""
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise LookupError(f"unknown encoding '{encoding}' (try utf-8, cp1252, latin-1 or utf-16)") from None
 
 
 def _looks_binary(codes: Iterable[int]) -> bool:
@@ -409,6 +552,58 @@ def _json_type(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     return "an object"
+
+
+# --------------------------------------------------------------------------
+# CSV exports
+# --------------------------------------------------------------------------
+
+def _load_csv(path: str, outlet: str | None, encoding: str | None) -> Iterator[Article | Skipped]:
+    """A news-database export: one article per row, a `text` column and metadata columns
+    (id, outlet, title, url, published, author; any case). A bad row is skipped alone."""
+    try:
+        text = decode(_read_limited(path), encoding)
+    except Unreadable as problem:
+        yield Skipped(path, str(problem))
+        return
+    except OSError as error:
+        yield Skipped(path, f"cannot read: {_describe(error)}")
+        return
+    if not text.strip():
+        yield Skipped(path, "empty file")
+        return
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        header = [name.strip().lower() for name in next(reader)]
+    except (StopIteration, csv.Error):
+        yield Skipped(path, "no header row")
+        return
+    if "text" not in header:
+        yield Skipped(path, f'no "text" column (columns: {", ".join(header) or "none"})')
+        return
+    stem = Path(path).stem
+    rows = 0
+    try:
+        for row in reader:
+            if not any(cell.strip() for cell in row):
+                continue
+            rows += 1
+            source = f"{path}:{reader.line_num}"
+            record = dict(zip(header, row))
+            body = record.get("text") or ""
+            if not body.strip():
+                yield Skipped(source, 'empty "text"')
+                continue
+            meta = {key: record.get(key) for key in METADATA_KEYS}
+            yield _article(body, meta, source=source, default_id=f"{stem}-{reader.line_num}", outlet=outlet)
+    except csv.Error as error:
+        yield Skipped(f"{path}:{reader.line_num}", f"not valid CSV ({error})")
+    if rows == 0:
+        yield Skipped(path, "no rows after the header")
 
 
 # --------------------------------------------------------------------------

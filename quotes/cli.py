@@ -32,6 +32,22 @@ def _models_option(f):
                         default=None, help=MODELS_HELP)(f)
 
 
+def _check_encoding(ctx, param, value):
+    import codecs
+    if value is not None:
+        try:
+            codecs.lookup(value)
+        except LookupError:
+            raise click.BadParameter(f"unknown encoding '{value}' (try utf-8, cp1252, latin-1 or utf-16)") from None
+    return value
+
+
+def _encoding_option(f):
+    return click.option("--encoding", metavar="NAME", callback=_check_encoding,
+                        help="Encoding of .txt, .md, .csv files and standard input where it is not UTF-8 "
+                             "(cp1252, latin-1, utf-16 …). Web pages declare their own.")(f)
+
+
 def _format_option(choices, default="table"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Output format.")
@@ -111,6 +127,7 @@ def main():
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @_db_option
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one in a header or JSONL field.")
+@_encoding_option
 @_models_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
               help="Worker processes parsing articles (default: as many as the work pays for, up to the number "
@@ -119,10 +136,13 @@ def main():
 @click.option("--from-jsonl", "from_jsonl", is_flag=True,
               help="PATHs hold analysed articles (python -m quotes.distributed output): load them, no parsing.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, notes or summary (skipped inputs still show).")
-def index(paths, db, outlet, models, jobs, reanalyse, from_jsonl, quiet):
+def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, quiet):
     """Parse articles and add their quotes to the index.
 
-    PATH is a .txt, .md or .jsonl file, or a folder (read recursively). An article
+    PATH is a .txt, .md, .jsonl or .csv file, a saved web page (.html, .htm), a
+    folder (read recursively), an http(s) link (fetched, with a time limit), or -
+    for standard input. A web page's article is taken out of the page around it,
+    with its outlet, headline, author, date and link. An article
     already indexed with the same content by this quotes is not parsed again; a
     changed one replaces its old quotes in one transaction. Articles that another
     quotes analysed (other rules, models or lexicon) are analysed again from the
@@ -136,6 +156,8 @@ def index(paths, db, outlet, models, jobs, reanalyse, from_jsonl, quiet):
       quotes index seeds/                  index the seed articles into ./quotes.db
       quotes index feeds/ --db news.db     into another index file
       quotes index --reanalyse             analyse the whole index again
+      quotes index saved-pages/ https://example.com/news/story.html
+      pbpaste | quotes index -             an article pasted from the clipboard
     """
     from .nlp import ModelsUnavailable
     if from_jsonl and (reanalyse or not paths):
@@ -146,7 +168,7 @@ def index(paths, db, outlet, models, jobs, reanalyse, from_jsonl, quiet):
     progress = _TerminalProgress(quiet)
     try:
         report = store.load_results(paths, progress=progress) if from_jsonl else store.add(
-            paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress)
+            paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress, encoding=encoding)
     except ModelsUnavailable as error:
         _fail(str(error))     # what was saved stays; the next run links and groups it
     except IndexInterrupted as stop:
@@ -299,11 +321,12 @@ def speakers(fmt, explain, db):
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @_format_option(["jsonl", "json", "table", "markdown", "csv"], default="jsonl")
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one.")
+@_encoding_option
 @click.option("--all", "include_all", is_flag=True,
               help="Also print titles, nicknames and scare quotes (one quoted word with no speaker): words nobody said.")
 @_models_option
-def extract(paths, fmt, outlet, include_all, models):
-    """Quotes and speakers straight from files, without an index.
+def extract(paths, fmt, outlet, encoding, include_all, models):
+    """Quotes and speakers straight from files, links or standard input (-), without an index.
 
     JSON Lines (the default) prints one object per quote: article (the path as
     given), start, end, text, speaker, speaker_mention, cue, rule and the rest of
@@ -317,7 +340,7 @@ def extract(paths, fmt, outlet, include_all, models):
     from . import nlp, pipeline
     records, skipped = [], 0
     try:
-        for item in pipeline.extract_files(paths, outlet, models, include_all):
+        for item in pipeline.extract_files(paths, outlet, models, include_all, encoding):
             if isinstance(item, Skipped):
                 _report_skip(item)
                 skipped += 1

@@ -84,7 +84,7 @@ class Progress:
 
 
 def add(index: "Index", paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
-        reanalyse: bool = False, progress: Progress | None = None) -> IndexReport:
+        reanalyse: bool = False, progress: Progress | None = None, encoding: str | None = None) -> IndexReport:
     """Analyse and store the articles at paths, and re-analyse stored articles that need it.
 
     jobs: worker processes (None: as many as the work pays for, up to the cores).
@@ -94,18 +94,18 @@ def add(index: "Index", paths, *, outlet: str | None = None, models: str | None 
     progress = progress or Progress()
     report = IndexReport()
     try:
-        _add(index, report, progress, paths, outlet, models, jobs, reanalyse)
+        _add(index, report, progress, paths, outlet, models, jobs, reanalyse, encoding)
     except KeyboardInterrupt:
         raise IndexInterrupted(report) from None
     return report
 
 
 def _add(index: "Index", report: IndexReport, progress: Progress, paths, outlet: str | None, models: str | None,
-         jobs: int | None, reanalyse: bool) -> None:
+         jobs: int | None, reanalyse: bool, encoding: str | None = None) -> None:
     current = analyser_mod.current(models)
     todo: list[Article] = []
     again: set[str] = set()     # ids of stored articles analysed again, for the report
-    for item in articles_mod.load(paths, outlet=outlet):
+    for item in articles_mod.load(paths, outlet=outlet, encoding=encoding):
         if isinstance(item, Skipped):
             _skip(report, progress, item)
             continue

@@ -54,10 +54,10 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     """(start, end) of each non-blank line, trailing whitespace excluded.
 
     Outlets separate paragraphs by a blank line or by a single newline; both
-    are paragraphs here.
+    are paragraphs here. A lone carriage return (old Mac files) ends a line too.
     """
     spans = []
-    for match in re.finditer(r"[^\n]+", text):
+    for match in re.finditer(r"[^\r\n]+", text):
         start, end = match.span()
         while start < end and text[start].isspace():
             start += 1

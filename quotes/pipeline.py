@@ -64,7 +64,7 @@ def extract(text: str, models: str | None = None, article_id: str = "text") -> l
 
 
 def extract_files(paths: Iterable[str], outlet: str | None = None, models: str | None = None,
-                  include_all: bool = False) -> Iterator[tuple[Article, list[Quote]] | Skipped]:
+                  include_all: bool = False, encoding: str | None = None) -> Iterator[tuple[Article, list[Quote]] | Skipped]:
     """Each article's quotes from files and folders (what `quotes extract` prints), or a Skipped
     for an input that could not be read or analysed, in input order.
 
@@ -73,7 +73,7 @@ def extract_files(paths: Iterable[str], outlet: str | None = None, models: str |
     """
     from . import batch
     loaded = []
-    for item in load(paths, outlet=outlet):
+    for item in load(paths, outlet=outlet, encoding=encoding):
         if isinstance(item, Skipped):
             yield item
         else:

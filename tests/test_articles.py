@@ -199,12 +199,12 @@ def test_named_file_of_unsupported_type_is_skipped(tmp_path):
     result = load_one(write(tmp_path / "story.pdf", b"%PDF-1.7"))
     assert result == Skipped(
         str(tmp_path / "story.pdf"),
-        "unsupported file type '.pdf' (expected .txt, .md or .jsonl)")
+        "unsupported file type '.pdf' (expected .txt, .md, .jsonl, .csv, .html or .htm)")
 
 
 def test_named_file_without_extension_is_skipped(tmp_path):
     result = load_one(write(tmp_path / "README", BODY))
-    assert result.reason == "unsupported file with no extension (expected .txt, .md or .jsonl)"
+    assert result.reason == "unsupported file with no extension (expected .txt, .md, .jsonl, .csv, .html or .htm)"
 
 
 def test_upper_case_extension_is_accepted(tmp_path):
@@ -281,13 +281,13 @@ def test_hidden_files_and_folders_are_ignored(tmp_path):
 def test_empty_folder_is_reported_once(tmp_path):
     (tmp_path / "inbox").mkdir()
     assert load_all(tmp_path / "inbox") == [
-        Skipped(str(tmp_path / "inbox"), "no .txt, .md or .jsonl files")]
+        Skipped(str(tmp_path / "inbox"), "no .txt, .md, .jsonl, .csv, .html or .htm files")]
 
 
 def test_folder_of_only_unusable_files_is_reported_once(tmp_path):
     write(tmp_path / "scan.pdf", b"%PDF")
     write(tmp_path / ".hidden.txt", BODY)
-    assert load_all(tmp_path) == [Skipped(str(tmp_path), "no .txt, .md or .jsonl files")]
+    assert load_all(tmp_path) == [Skipped(str(tmp_path), "no .txt, .md, .jsonl, .csv, .html or .htm files")]
 
 
 def test_bad_file_in_a_folder_does_not_stop_the_others(tmp_path):

@@ -1,0 +1,97 @@
+"""The article in a web page: its body text, without the page around it, and its citation.
+
+A saved news page holds far more than the article: navigation, a cookie banner, related-article
+boxes, a footer. Their text has quotation marks too ("Accept all", headlines of other stories),
+and none of it was said by anyone in the article. trafilatura, a maintained extractor made for
+news pages, keeps the article's own paragraphs (headline first) and reads the metadata the page
+carries (Open Graph, JSON-LD, <meta> and <time> tags): outlet (og:site_name), headline, author,
+published date and canonical link. The extracted text is what the index stores, so every
+quote's offsets point into it and stay checkable.
+
+This module knows nothing about quotes; articles.py turns what it returns into an Article.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_HOST = re.compile(r"[\w-]+(\.[\w-]+)*\.[a-z]{2,}", re.I)
+# Registration and subscription prompts placed inside the article body ("Register: it's quick and
+# easy"), which trafilatura keeps as paragraphs. Narrow on purpose: some sites mark the article
+# body itself "subscriber-content" or "meteredContent".
+GATES = ['//*[contains(@id, "paywall") or contains(@class, "paywall")]',
+         '//*[contains(@id, "regwall") or contains(@class, "regwall")]',
+         '//*[contains(@id, "sign-in-gate") or contains(@class, "sign-in-gate") or contains(@id, "signin-gate")]',
+         '//*[contains(@class, "subscription-widget") or contains(@class, "subscribe-prompt")]']
+HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
+
+
+class NotAnArticle(ValueError):
+    """A page in which no article text was found; the message says so in one line."""
+
+
+@dataclass(frozen=True)
+class Page:
+    text: str                  # the article's paragraphs, one per line (the headline first where the page has one)
+    outlet: str | None
+    title: str | None
+    author: str | None
+    published: str | None      # as the page gives it, usually YYYY-MM-DD
+    url: str | None            # the canonical link, else the address it was read from
+
+
+def looks_like_html(data: bytes) -> bool:
+    """True for bytes that start like an HTML page (after a byte-order mark and blank space)."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(HTML_SNIFF)
+
+
+def read_page(data: bytes, url: str | None = None) -> Page:
+    """The article in an HTML page (bytes; the page's own charset is honoured).
+
+    Raises NotAnArticle where the page holds no article text (an index page, a cookie wall).
+    """
+    import trafilatura     # imported here: half a second that plain-text runs never pay
+
+    found = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False,
+                                        include_tables=False, include_images=False, favor_precision=True,
+                                        prune_xpath=GATES)
+    text = (getattr(found, "text", None) or "").strip() if found is not None else ""
+    if not text or text == _clean(found.title):       # a headline alone is an index page's title
+        raise NotAnArticle("no article text found in the page")
+    outlet = _clean(found.sitename)
+    if outlet is None or _HOST.fullmatch(outlet):       # no site name, only the host it was served from
+        outlet = _publisher(data) or outlet     # schema.org microdata, which trafilatura does not read
+    return Page(text=text, outlet=outlet, title=_untagged(_clean(found.title), outlet), author=_clean(found.author),
+                published=_clean(found.date), url=_clean(found.url) or url)
+
+
+def _untagged(title: str | None, outlet: str | None) -> str | None:
+    """The headline without the outlet a <title> tag adds: 'Story :: Capitol Wire' → 'Story'."""
+    if title and outlet:
+        for separator in (" | ", " - ", " – ", " — ", " :: ", " · "):
+            if title.endswith(separator + outlet):
+                return title[:-len(separator + outlet)].strip() or title
+    return title
+
+
+def _publisher(data: bytes) -> str | None:
+    """The publisher's name from schema.org microdata (itemprop="publisher" … itemprop="name")."""
+    import lxml.html
+    try:
+        tree = lxml.html.fromstring(data)
+    except (ValueError, lxml.etree.ParserError):
+        return None
+    for publisher in tree.xpath('//*[@itemprop="publisher"]'):
+        for name in publisher.xpath('.//*[@itemprop="name"]'):
+            value = _clean(name.get("content") or name.text_content())
+            if value:
+                return value
+    return None
+
+
+def _clean(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None

@@ -1,0 +1,161 @@
+"""Articles as fact-checkers have them: saved web pages, links, pasted text, legacy encodings,
+database exports. Each becomes an article with its citation, or one line saying why not."""
+from __future__ import annotations
+
+import collections
+import http.server
+import json
+import threading
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import FIXTURES, SEEDS
+from quotes import pipeline
+from quotes.articles import load
+from quotes.cli import main
+from quotes.records import Article, Skipped
+
+PAGES = FIXTURES / "pages"
+EXPECTED = json.loads((PAGES / "expected.json").read_text(encoding="utf-8"))
+CITATION = ("outlet", "title", "author", "published", "url")
+
+
+def _only(path, **options):
+    (found,) = list(load(str(path), **options))
+    return found
+
+
+def _said(article: Article) -> collections.Counter:
+    return collections.Counter((q.text, q.attribution.speaker) for q in pipeline.analyse(article).quotes
+                               if pipeline.is_speech(q))
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_a_saved_news_page_gives_its_citation_and_only_the_article_s_quotes(name):
+    # Ten layouts (WordPress, a broadsheet, a broadcaster, a wire service, a reader-funded site,
+    # a newsletter, a 1990s table layout in windows-1252, AMP, a magazine, schema.org microdata),
+    # each with navigation, a cookie banner, related headlines and footers that hold quotation
+    # marks of their own ("Accept all", "We're asking you to register").
+    expected = EXPECTED[name]
+    article = _only(PAGES / f"{name}.html")
+    assert {key: getattr(article, key) for key in CITATION} == {key: expected[key] for key in CITATION}
+    if "seed" in expected:
+        want = _said(_only(SEEDS / f"{expected['seed']}.txt"))     # the seed as a page: the same quotes
+    else:
+        want = collections.Counter((q["text"], q["speaker"]) for q in expected["quotes"])
+    assert _said(article) == want
+
+
+def test_a_page_s_offsets_point_into_the_text_the_index_keeps():
+    article = _only(PAGES / "capitol-water-bill.html")
+    for quote in pipeline.analyse(article).quotes:
+        assert article.text[quote.start:quote.end] == quote.text
+
+
+def test_a_page_without_an_article_is_skipped_in_one_line(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<html><head><title>Home</title></head><body><nav><a href='/'>Home</a></nav></body></html>")
+    assert _only(page) == Skipped(str(page), "no article text found in the page")
+
+
+class _Pages(http.server.SimpleHTTPRequestHandler):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, directory=str(PAGES), **kwargs)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def page_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_link_is_fetched_and_read_as_a_page_and_a_broken_one_is_one_line(page_server, tmp_path):
+    good = f"{page_server}/airline-hearing.html"
+    missing = f"{page_server}/no-such-story.html"
+    found = list(load([missing, good, "http://127.0.0.1:9/refused.html"]))
+    assert found[0] == Skipped(missing, "cannot fetch URL: HTTP 404 File not found")
+    assert isinstance(found[1], Article) and found[1].outlet == "The Hill Brief" and found[1].id.startswith("127.0.0.1")
+    assert found[2].reason.startswith("cannot fetch URL: ") and "refused" in found[2].reason
+
+
+def test_index_takes_links_and_the_rest_goes_on_when_one_fails(page_server, tmp_path):
+    db = tmp_path / "links.db"
+    result = CliRunner().invoke(main, ["index", f"{page_server}/school-start-times.html",
+                                       "https://host.invalid/story.html", "--db", str(db), "--quiet"])
+    assert result.exit_code == 1
+    assert "quotes: skipped https://host.invalid/story.html: cannot fetch URL:" in result.output
+    listed = CliRunner().invoke(main, ["list", "--db", str(db), "--format", "json"])
+    assert {q["speaker"] for q in json.loads(listed.output)} == {"Rachel Kim", "Jenna Morales"}
+
+
+def test_standard_input_is_an_article_for_extract_and_index(tmp_path):
+    text = "“We will win this,” said Mayor Brandon Johnson on Monday."
+    result = CliRunner().invoke(main, ["extract", "-"], input=text.encode("utf-8"))
+    assert result.exit_code == 0
+    (record,) = [json.loads(line) for line in result.output.splitlines()]
+    assert (record["article"], record["text"], record["speaker"]) == ("<stdin>", "We will win this,", "Brandon Johnson")
+    db = tmp_path / "stdin.db"
+    page = (PAGES / "hospital-strike.html").read_bytes()
+    result = CliRunner().invoke(main, ["index", "-", "--db", str(db), "--quiet"], input=page)
+    assert result.exit_code == 0, result.output
+    listed = json.loads(CliRunner().invoke(main, ["list", "--db", str(db), "--format", "json"]).output)
+    assert {q["outlet"] for q in listed} == {"Metro Daily"}
+
+
+def test_empty_standard_input_is_one_line():
+    result = CliRunner().invoke(main, ["extract", "-"], input=b"  \n")
+    assert result.exit_code == 1 and "quotes: skipped <stdin>: empty input" in result.output
+
+
+def test_a_legacy_encoding_is_read_with_encoding_and_named_without_it(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_bytes("“Ça va,” said Mayor Brandon Johnson.".encode("cp1252"))
+    assert _only(story).reason.startswith("not valid UTF-8 (byte 0x93 at offset 0)")
+    assert _only(story, encoding="cp1252").text == "“Ça va,” said Mayor Brandon Johnson."
+
+
+def test_utf16_without_a_byte_order_mark_is_named_as_such_not_binary(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_bytes("“We will win,” Johnson said on Monday.".encode("utf-16-le"))
+    assert _only(story).reason == ("UTF-16 text without a byte order mark; convert it to UTF-8, "
+                                   "or give --encoding utf-16-le")
+    assert _only(story, encoding="utf-16-le").text.startswith("“We will win,”")
+
+
+def test_old_mac_line_endings_give_each_paragraph_its_number(tmp_path):
+    story = tmp_path / "story.txt"
+    story.write_bytes("Chicago braces for a fight.\r“We will resist,” Johnson said.\rThe order took effect.".encode())
+    (quote,) = [q for q in pipeline.analyse(_only(story)).quotes]
+    assert quote.paragraph == 1
+
+
+def test_a_csv_export_is_one_article_per_row_with_its_metadata(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text('ID,Outlet,Title,Published,Text\n'
+                      'a1,Capitol Wire,Pipes bill,2025-05-02,"“No parent should wonder,” Gov. Helen Marsh said."\n'
+                      'a2,Capitol Wire,Empty,2025-05-03,\n'
+                      'a3,Metro Daily,Strike ends,2025-11-03,"“It is over,” said Paul Whitman, the chief executive."\n',
+                      encoding="utf-8")
+    first, empty, third = list(load(str(export)))
+    assert (first.id, first.outlet, first.title, first.published) == ("a1", "Capitol Wire", "Pipes bill", "2025-05-02")
+    assert empty == Skipped(f"{export}:3", 'empty "text"')
+    assert third.source == f"{export}:4" and third.outlet == "Metro Daily"
+
+
+def test_a_csv_without_a_text_column_says_which_columns_it_has(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text("id,body\n1,hello\n", encoding="utf-8")
+    assert _only(export) == Skipped(str(export), 'no "text" column (columns: id, body)')
+
+
+def test_an_unknown_encoding_is_a_usage_error():
+    result = CliRunner().invoke(main, ["extract", "x.txt", "--encoding", "klingon"])
+    assert result.exit_code == 2 and "unknown encoding 'klingon'" in result.output
