@@ -53,6 +53,13 @@ def _format_option(choices, default="table"):
                         help="Output format.")
 
 
+def _width() -> int | None:
+    """The terminal's width where output goes to one; None where it is piped or saved (no wrapping
+    beyond the columns' own caps)."""
+    import shutil
+    return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
+
+
 def _fail(message: str) -> None:
     click.echo(f"quotes: {message}", err=True)
     sys.exit(1)
@@ -109,6 +116,19 @@ class _TerminalProgress(Progress):
             self.bar = None
 
 
+def _set_color(ctx, param, value):
+    import os
+    if value is None and os.environ.get("NO_COLOR"):      # https://no-color.org: any non-empty value
+        value = False
+    ctx.color = value       # every click.echo of this command resolves its colour from this
+
+
+def _color_option(f):
+    return click.option("--color/--no-color", default=None, expose_value=False, callback=_set_color,
+                        is_eager=True, help="Colour even when piped (--color), or never (--no-color). "
+                                            "Default: in a terminal, unless $NO_COLOR is set.")(f)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="quotes")
 def main():
@@ -124,6 +144,7 @@ def main():
 
 
 @main.command()
+@_color_option
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @_db_option
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one in a header or JSONL field.")
@@ -184,6 +205,7 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, quie
 
 
 @main.command(name="list")
+@_color_option
 @click.option("--speaker", metavar="NAME", help="Only this speaker: a full name, surname or alias (any case).")
 @click.option("--article", metavar="ID", help="Only quotes from this article id.")
 @click.option("--attributed-only", is_flag=True, help="Leave out quotes with no speaker.")
@@ -215,12 +237,14 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
         wanted = sorted({refs[r.id].id for r in found.rows if r.id in refs})
         groups = {o.key: g for g in store.groups(wanted) for o in g.occurrences}
         title = f"Citation sheet: {', '.join(found.speakers)}" if found.speakers else "Citation sheet"
-        click.echo(sheet.citation_sheet(found.rows, groups, store.quotes(), title), nl=False)
+        click.echo(sheet.citation_sheet(found.rows, groups, store.quotes(), title, explain), nl=False)
     else:
-        click.echo(render.quotes(found.rows, fmt, refs, explain=explain, headings=len(found.speakers) > 1))
+        click.echo(render.quotes(found.rows, fmt, refs, explain=explain, headings=len(found.speakers) > 1,
+                                 width=_width()))
 
 
 @main.command(name="variants")
+@_color_option
 @click.option("--speaker", metavar="NAME", help="Only groups of this speaker (name, surname or alias).")
 @click.option("--kind", type=click.Choice(variants.KINDS), help="Only groups of this kind.")
 @_format_option(render.VARIANT_FORMATS)
@@ -248,10 +272,11 @@ def variants_(speaker, kind, fmt, db):
         click.echo("no quote is printed by more than one article" + (" with these filters" if speaker or kind else ""),
                    err=True)
     else:
-        click.echo(render.variant_groups(groups, fmt))
+        click.echo(render.variant_groups(groups, fmt, _width()))
 
 
 @main.command()
+@_color_option
 @click.argument("group_id", type=int, metavar="GROUP")
 @_format_option(render.DIFF_FORMATS, default="text")
 @_db_option
@@ -276,10 +301,12 @@ def diff(group_id, fmt, db):
     if fmt == "html":
         click.echo(sheet.diff_page(found, store.quotes(quote_ids=[o.key for o in found.occurrences])), nl=False)
     else:
-        click.echo(render.group_diff(found, fmt))
+        rows = store.quotes(quote_ids=[o.key for o in found.occurrences])
+        click.echo(render.group_diff(found, fmt, {r.article.id: r.article for r in rows}, _width()))
 
 
 @main.command()
+@_color_option
 @click.argument("quote_id", type=int, metavar="ID")
 @click.option("--explain", is_flag=True, help="Also show how the attribution was made, and by which quotes.")
 @_db_option
@@ -302,6 +329,7 @@ def show(quote_id, explain, db):
 
 
 @main.command()
+@_color_option
 @_format_option(render.FORMATS)
 @click.option("--explain", is_flag=True, help="Also show the names other articles gave each speaker, and why they "
                                               "were linked.")
@@ -314,10 +342,11 @@ def speakers(fmt, explain, db):
       quotes speakers --format csv > speakers.csv
       quotes speakers --explain            why "Obama" is Barack Obama
     """
-    click.echo(render.speakers(_open_for_reading(db).speakers(), fmt, explain))
+    click.echo(render.speakers(_open_for_reading(db).speakers(), fmt, explain, _width()))
 
 
 @main.command()
+@_color_option
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @_format_option(["jsonl", "json", "table", "markdown", "csv"], default="jsonl")
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one.")
@@ -356,11 +385,12 @@ def extract(paths, fmt, outlet, encoding, include_all, models):
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif fmt != "jsonl":
-        click.echo(render.extract_table(records, fmt))
+        click.echo(render.extract_table(records, fmt, _width()))
     sys.exit(EXIT_SKIPPED if skipped else 0)
 
 
 @main.command()
+@_color_option
 @click.argument("predictions", type=click.Path(dir_okay=False, allow_dash=True), metavar="PRED.jsonl")
 @click.argument("gold_dir", type=click.Path(file_okay=False, exists=True), metavar="GOLD_DIR")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object instead of tables.")

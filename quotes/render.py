@@ -16,14 +16,18 @@ from tabulate import tabulate
 
 from . import variants
 from .records import Analyser, Quote, quote_dict
-from .store import QuoteRow
+from .store import ArticleInfo, QuoteRow
 from .variants import Group, GroupRef
 
 FORMATS = ("table", "markdown", "csv", "json")
 QUOTE_WIDTH = 60      # the quote column wraps at this width in terminal tables
+WIDE_TERMINAL = 140   # narrower terminals get the citation sheet's five-column layout
 
 
-def _tabulate(rows: list[list], headers: list[str], fmt: str, widths: list[int | None] | None = None) -> str:
+def _tabulate(rows: list[list], headers: list[str], fmt: str, widths: list[int | None] | None = None,
+              total: int | None = None, floors: list[int] | None = None) -> str:
+    """A table; `widths` caps wrapped columns, and `total` (a terminal's width) narrows them further,
+    down to their `floors`, so that no line is longer."""
     if fmt == "markdown":
         clean = [[_one_line(c) for c in row] for row in rows]
         return tabulate(clean, headers=headers, tablefmt="github")
@@ -31,10 +35,37 @@ def _tabulate(rows: list[list], headers: list[str], fmt: str, widths: list[int |
     # maxcolwidths and number sniffing: 7,860 rows (the busiest speaker of a 110k-quote index)
     # took 3.8 s that way and 1.0 s this way (measured).
     widths = widths or [None] * len(headers)
+    if total:
+        widths = _fit(rows, headers, widths, total, floors)
     wrapped = [[_wrap(cell, width) for cell, width in zip(row, widths)] for row in rows]
     align = ["right" if rows and all(isinstance(row[i], int) for row in rows) else "left"
              for i in range(len(headers))]
     return tabulate(wrapped, headers=headers, tablefmt="simple", disable_numparse=True, colalign=align)
+
+
+MIN_WIDTH = 8     # a wrapped column is never narrower than this, whatever the terminal
+
+
+def _fit(rows: list[list], headers: list[str], widths: list[int | None], total: int,
+         floors: list[int] | None = None) -> list[int | None]:
+    """Column widths that fit `total` columns: each wrapped column as wide as its longest line
+    (up to its cap), then the widest narrowed one column at a time."""
+    natural = []
+    for i, header in enumerate(headers):
+        # tabulate pads a header by two columns (its MIN_PADDING)
+        longest = max([len(header) + 2] + [max((len(line) for line in str(row[i]).splitlines()), default=0)
+                                            for row in rows if row[i] is not None])
+        natural.append(longest if widths[i] is None else min(widths[i], max(longest, len(header))))
+    fitted = list(natural)
+    floors = floors or [max(MIN_WIDTH, width // 3) if width is not None else 0 for width in widths]
+    flexible = [i for i, width in enumerate(widths) if width is not None]
+    while sum(fitted) + 2 * (len(fitted) - 1) > total:
+        # The column furthest above its floor gives a column; the quote (widest cap) gives least.
+        roomiest = max(flexible, key=lambda i: fitted[i] - floors[i], default=None)
+        if roomiest is None or fitted[roomiest] <= floors[roomiest]:
+            break
+        fitted[roomiest] -= 1
+    return [fitted[i] if widths[i] is not None else None for i in range(len(widths))]
 
 
 def _wrap(cell, width: int | None):
@@ -44,7 +75,7 @@ def _wrap(cell, width: int | None):
     text = str(cell)
     if len(text) <= width and "\n" not in text:
         return text     # most cells: names, cues, ids
-    return "\n".join(textwrap.fill(line, width) for line in text.splitlines() if line.strip())
+    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False) for line in text.splitlines() if line.strip())
 
 
 def _one_line(value) -> str:
@@ -75,11 +106,25 @@ def variant_dict(found: GroupRef | None) -> dict | None:
             "varies": found.varies}
 
 
+def citation(article: ArticleInfo) -> str:
+    """An article as a report cites it, from what is known: outlet, “headline”, author, date, link."""
+    parts = [article.outlet, f"“{article.title}”" if article.title else None,
+             f"by {article.author}" if article.author else None, article.published, article.url]
+    return ", ".join(part for part in parts if part) or article.id
+
+
+def _outlet_and_date(article: ArticleInfo) -> str:
+    """The terminal table's compact citation: outlet and date, each where known."""
+    return "\n".join(part for part in (article.outlet, article.published) if part)
+
+
 def row_dict(row: QuoteRow, variant: GroupRef | None = None, explain: bool = False) -> dict:
     """An indexed quote as JSON: the quote (records.quote_dict) under its index-wide speaker, with its
-    id, article and group."""
-    out = {"id": row.id, "speaker": None, "article": row.article.id, "source": row.article.source,
-           "outlet": row.article.outlet, **quote_dict(row.quote), "variant": variant_dict(variant)}
+    id, article, the article's citation fields and the quote's group."""
+    a = row.article
+    out = {"id": row.id, "speaker": None, "article": a.id, "source": a.source, "outlet": a.outlet,
+           "title": a.title, "author": a.author, "published": a.published, "url": a.url,
+           **quote_dict(row.quote), "variant": variant_dict(variant)}
     out["speaker"] = row.speaker    # the index-wide name, in place of the article's own
     if explain:
         out["explain"] = explain_lines(row)
@@ -87,40 +132,77 @@ def row_dict(row: QuoteRow, variant: GroupRef | None = None, explain: bool = Fal
 
 
 def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain: bool = False,
-           headings: bool = False) -> str:
-    """The citation sheet. headings: one section per speaker (an ambiguous --speaker)."""
+           headings: bool = False, width: int | None = None) -> str:
+    """The citation sheet. headings: one section per speaker (an ambiguous --speaker); width: the
+    terminal's, which the table fits."""
     if fmt == "json":
         return json.dumps([row_dict(r, groups.get(r.id), explain) for r in rows], indent=2, ensure_ascii=False)
-    headers = ["id", "speaker", "quote", "article", "outlet", "cue", "¶", "offsets", "group"]
-    if explain and fmt != "csv":
+    headers = ["id", "speaker", "quote", "article", "cue", "¶", "offsets", "group"]
+    if explain and fmt == "markdown":
         headers.append("how")
+    compact = fmt == "table" and width is not None and width < WIDE_TERMINAL
     if fmt == "csv":
-        headers = ["id", "speaker", "quote", "article", "outlet", "cue", "paragraph", "start", "end",
-                   "group", "rule"]
-        return _csv([[r.id, r.speaker or "", r.quote.text, r.article.id, r.article.outlet or "", _cue_text(r.quote),
-                      r.quote.paragraph + 1, r.quote.start, r.quote.end, variant_marker(groups.get(r.id)),
-                      r.quote.attribution.rule] for r in rows], headers)
+        headers = ["id", "speaker", "quote", "article", "outlet", "title", "author", "published", "url", "cue",
+                   "paragraph", "start", "end", "group", "group_kind", "quote_kind", "rule"] + (["how"] if explain else [])
+        table = []
+        for r in rows:
+            ref, a = groups.get(r.id), r.article
+            table.append([r.id, r.speaker or "", r.quote.text, a.id, a.outlet or "", a.title or "", a.author or "",
+                          a.published or "", a.url or "", _cue_text(r.quote), r.quote.paragraph + 1, r.quote.start,
+                          r.quote.end, ref.id if ref else "", ref.kind if ref else "", ref.version if ref else "",
+                          r.quote.attribution.rule] + (["; ".join(explain_lines(r))] if explain else []))
+        return _csv(table, headers)
     sections: dict[str | None, list[QuoteRow]] = {}
     for row in rows:
         sections.setdefault(row.speaker if headings else None, []).append(row)
     out = []
     for speaker, section in sections.items():
-        table = []
-        for r in section:
-            q = r.quote
-            line = [r.id, r.speaker or "(unattributed)", f"“{q.text}”", r.article.id, r.article.outlet or "",
-                    _cue_text(q), q.paragraph + 1, f"{q.start}-{q.end}", variant_marker(groups.get(r.id))]
-            if explain:
-                line.append("; ".join(explain_lines(r)))
-            table.append(line)
-        widths = [None, 20, QUOTE_WIDTH, 22, 18, 12, None, None, 17] + ([50] if explain else [])
-        body = _tabulate(table, headers, fmt, widths)
+        if explain and fmt == "table":
+            body = "\n\n".join(_explained_block(r, groups.get(r.id), width) for r in section)
+        elif compact:
+            table = [[r.id, r.speaker or "(unattributed)", f"“{r.quote.text}”", _where(r),
+                      variant_marker(groups.get(r.id))] for r in section]
+            body = _tabulate(table, ["id", "speaker", "quote", "where", "group"], fmt, [None, 16, QUOTE_WIDTH, 24, 11],
+                             width, floors=[0, 10, 20, 20, 9])
+        else:
+            table = []
+            for r in section:
+                q = r.quote
+                article = r.article.id if fmt == "markdown" else "\n".join([r.article.id, _outlet_and_date(r.article)])
+                line = [r.id, r.speaker or "(unattributed)", f"“{q.text}”", article.strip(),
+                        _cue_text(q), q.paragraph + 1, f"{q.start}-{q.end}", variant_marker(groups.get(r.id))]
+                if explain:
+                    line.append("; ".join(explain_lines(r)))
+                table.append(line)
+            widths = [None, 20, QUOTE_WIDTH, 22, 12, None, None, 17] + ([None] if explain else [])
+            body = _tabulate(table, headers, fmt, widths, width)
         if headings:
             title = f"## {speaker}" if fmt == "markdown" else f"{speaker}\n{'=' * len(speaker or '')}"
             out.append(f"{title}\n\n{body}")
         else:
             out.append(body)
     return "\n\n".join(out)
+
+
+def _where(row: QuoteRow) -> str:
+    """A narrow terminal's citation cell: article, outlet and date, cue, paragraph and offsets."""
+    q = row.quote
+    cue = f"cue “{_cue_text(q)}”, " if _cue_text(q) else ""
+    return "\n".join(part for part in (row.article.id, _outlet_and_date(row.article).replace("\n", ", "),
+                                        f"{cue}¶ {q.paragraph + 1}, {q.start}-{q.end}") if part)
+
+
+def _explained_block(row: QuoteRow, group: GroupRef | None, width: int | None) -> str:
+    """One quote of `quotes list --explain` in a terminal: the quote, where it was printed, and how
+    it was attributed, a line each (a table column would be some 230 columns wide)."""
+    q = row.quote
+    where = " · ".join(part for part in (row.article.id, _outlet_and_date(row.article).replace("\n", ", "),
+                                         f"cue “{_cue_text(q)}”" if _cue_text(q) else "", f"¶ {q.paragraph + 1}",
+                                         f"characters {q.start}-{q.end}", variant_marker(group)) if part)
+    lines = [_fill(f"{row.id}  {row.speaker or '(unattributed)'}: “{q.text}”", width, ""),
+             _fill(where, width, "    ")]
+    lines += [_fill(line, width, "    ") for line in explain_lines(row)]
+    return "\n".join(lines)
 
 
 def _cue_text(quote: Quote) -> str:
@@ -163,6 +245,7 @@ def explain(row: QuoteRow, article_text: str | None, analyser: Analyser | None =
     kind = q.attribution.speaker_kind
     lines = [f"quote {row.id} in {row.article.id} ({row.article.source}), paragraph {q.paragraph + 1}, "
              f"characters {q.start}-{q.end}",
+             f"cite: {citation(row.article)}",
              f"speaker: {row.speaker or '(unattributed)'}" + (f" [{kind}]" if kind else ""),
              f"“{q.text}”"]
     if article_text is not None:
@@ -173,7 +256,7 @@ def explain(row: QuoteRow, article_text: str | None, analyser: Analyser | None =
     return "\n".join(lines)
 
 
-def speakers(entries: list[dict], fmt: str, explain: bool = False) -> str:
+def speakers(entries: list[dict], fmt: str, explain: bool = False, width: int | None = None) -> str:
     """`quotes speakers`; explain adds, per speaker, the names other articles gave it and why
     they were linked (JSON always carries them)."""
     if fmt == "json":
@@ -184,7 +267,7 @@ def speakers(entries: list[dict], fmt: str, explain: bool = False) -> str:
             for e in entries]
     if fmt == "csv":
         return _csv(rows, headers)
-    return _tabulate(rows, headers, fmt, [28, 12, 60, None, None] + ([50] if explain else []))
+    return _tabulate(rows, headers, fmt, [28, 12, 60, None, None] + ([50] if explain else []), width)
 
 
 def extract_records(source: str, quotes_: Iterable[Quote]) -> Iterable[dict]:
@@ -193,13 +276,13 @@ def extract_records(source: str, quotes_: Iterable[Quote]) -> Iterable[dict]:
         yield {"article": source, **quote_dict(q)}
 
 
-def extract_table(records: list[dict], fmt: str) -> str:
+def extract_table(records: list[dict], fmt: str, width: int | None = None) -> str:
     headers = ["article", "speaker", "quote", "cue", "offsets"]
     rows = [[r["article"], r["speaker"] or "(unattributed)", f"“{r['text']}”", (r["cue"] or {}).get("text", ""),
              f"{r['start']}-{r['end']}"] for r in records]
     if fmt == "csv":
         return _csv(rows, headers)
-    return _tabulate(rows, headers, fmt, [30, 20, QUOTE_WIDTH, 12, None])
+    return _tabulate(rows, headers, fmt, [30, 20, QUOTE_WIDTH, 12, None], width)
 
 
 # --- variants and diffs --------------------------------------------------------------------
@@ -224,7 +307,7 @@ def group_dict(found: Group) -> dict:
     }
 
 
-def variant_groups(groups: list[Group], fmt: str) -> str:
+def variant_groups(groups: list[Group], fmt: str, width: int | None = None) -> str:
     """`quotes variants`: one row per group."""
     if fmt == "json":
         return json.dumps([group_dict(g) for g in groups], indent=2, ensure_ascii=False)
@@ -232,7 +315,7 @@ def variant_groups(groups: list[Group], fmt: str) -> str:
     rows = [[g.id, g.speaker or "(unattributed)", g.kind, len(g.versions),
              ", ".join(dict.fromkeys(o.outlet or o.article for o in g.occurrences)), g.reference.shown]
             for g in groups]
-    return _tabulate(rows, headers, fmt, [None, 20, None, None, 30, QUOTE_WIDTH])
+    return _tabulate(rows, headers, fmt, [None, 20, None, None, 30, QUOTE_WIDTH], width)
 
 
 def diff_markup(ops: list, fmt: str) -> str:
@@ -240,26 +323,51 @@ def diff_markup(ops: list, fmt: str) -> str:
 
     A spelling or punctuation change shows both forms, marked as such.
     """
+    return " ".join(styled for _, styled in _diff_parts(ops, fmt))
+
+
+def _diff_parts(ops: list, fmt: str) -> list[tuple[str, str]]:
+    """Each diff run as (its plain text, as shown): the plain text measures a terminal line."""
     import click     # only for terminal colour; click.echo drops it when output is not a terminal
 
     parts = []
     for d in ops:
         if d.op == "equal":
-            parts.append(d.text)
+            parts.append((d.text, d.text))
         elif fmt == "markdown":
-            parts.append({"delete": f"~~{d.text}~~", "insert": f"**{d.text}**"}.get(
-                d.op, f"~~{d.text}~~**{d.new}**_({d.op})_"))
+            parts.append((d.text, {"delete": f"~~{d.text}~~", "insert": f"**{d.text}**"}.get(
+                d.op, f"~~{d.text}~~**{d.new}**_({d.op})_")))
         elif d.op == "delete":
-            parts.append(click.style(f"[-{d.text}-]", fg="red", strikethrough=True))
+            parts.append((f"[-{d.text}-]", click.style(f"[-{d.text}-]", fg="red", strikethrough=True)))
         elif d.op == "insert":
-            parts.append(click.style(f"{{+{d.text}+}}", fg="green", underline=True))
+            parts.append((f"{{+{d.text}+}}", click.style(f"{{+{d.text}+}}", fg="green", underline=True)))
         else:
-            parts.append(click.style(f"[{d.op}: {d.text} → {d.new}]", fg="yellow"))
-    return " ".join(parts)
+            plain = f"[{d.op}: {d.text} → {d.new}]"
+            parts.append((plain, click.style(plain, fg="yellow")))
+    return parts
 
 
-def group_diff(found: Group, fmt: str) -> str:
-    """`quotes diff GROUP`: each version against the reference, with where it was printed."""
+def _wrap_parts(parts: list[tuple[str, str]], width: int, indent: str) -> str:
+    """Styled runs wrapped at word breaks to `width` columns, measured on their plain text."""
+    lines, line, used = [], [], len(indent)
+    for plain, styled in parts:
+        plain_words, styled_words = plain.split(" "), styled.split(" ")
+        if len(plain_words) != len(styled_words):          # a style that spans spaces: keep it whole
+            plain_words, styled_words = [plain], [styled]
+        for word, shown in zip(plain_words, styled_words):
+            if line and used + 1 + len(word) > width:
+                lines.append(indent + " ".join(line))
+                line, used = [], len(indent)
+            used += len(word) + (1 if line else 0)
+            line.append(shown)
+    if line:
+        lines.append(indent + " ".join(line))
+    return "\n".join(lines)
+
+
+def group_diff(found: Group, fmt: str, articles: dict[str, ArticleInfo] | None = None, width: int | None = None) -> str:
+    """`quotes diff GROUP`: each version against the reference, with where it was printed (the
+    article's citation where `articles` holds it) and, in a terminal of `width`, lines that fit."""
     if fmt == "json":
         return json.dumps(group_dict(found), indent=2, ensure_ascii=False)
     md = fmt == "markdown"
@@ -268,15 +376,32 @@ def group_diff(found: Group, fmt: str) -> str:
     for version in found.versions:
         where = "; ".join(f"quote {o.key}, characters {o.start}-{o.end}, cue “{o.cue or '—'}”"
                           for o in version.occurrences)
-        outlet = version.occurrences[0].outlet or ""
+        article = (articles or {}).get(version.article)
+        cited = citation(article) if article else ", ".join(
+            part for part in (version.occurrences[0].outlet, str(version.occurrences[0].date or "")) if part)
         label = "reference" if version.kind == variants.REFERENCE else version.kind
-        head = f"{version.article} ({outlet}) [{label}]: {where}"
-        lines.append(f"**{head}**" if md else head)
+        head = f"{version.article}{f' ({cited})' if cited and cited != version.article else ''} [{label}]: {where}"
         # An identical version differs at most in a closing mark the quoting sentence dictates: no diff.
-        body = version.shown if version.kind in (variants.REFERENCE, "identical") else diff_markup(version.diff, fmt)
-        lines.append(f"> {body}" if md else f"    {body}")
-        if version.why:
-            lines.append(f"> _Grouped: {version.why}_" if md else f"    grouped: {version.why}")
+        shown = version.kind in (variants.REFERENCE, "identical")
+        if md:
+            lines.append(f"**{head}**")
+            lines.append(f"> {version.shown if shown else diff_markup(version.diff, fmt)}")
+            if version.why:
+                lines.append(f"> _Grouped: {version.why}_")
+        else:
+            parts = [(version.shown, version.shown)] if shown else _diff_parts(version.diff, fmt)
+            lines.append(_fill(head, width, ""))
+            lines.append(_wrap_parts(parts, width, "    ") if width else "    " + " ".join(s for _, s in parts))
+            if version.why:
+                lines.append(_fill(f"grouped: {version.why}", width, "    "))
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def _fill(text: str, width: int | None, indent: str) -> str:
+    """A plain line wrapped to a terminal's width (kept whole where there is none)."""
+    if not width:
+        return indent + text
+    return textwrap.fill(text, width, initial_indent=indent, subsequent_indent=indent + "  ",
+                         break_on_hyphens=False)     # a long link is cut rather than left to overflow
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from .store import QuoteRow
+from .store import ArticleInfo, QuoteRow
 from .variants import DiffOp, Group
 
 CSS = """
@@ -20,7 +20,8 @@ body { font: 15px/1.5 Georgia, "Times New Roman", serif; color: var(--ink); max-
        margin: 2rem auto; padding: 0 1.5rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem; margin-top: 2.5rem; }
-.meta, .where, .why, td.num { color: var(--muted); font: 13px/1.4 system-ui, sans-serif; }
+.meta, .where, .why, .how, td.num { color: var(--muted); font: 13px/1.4 system-ui, sans-serif; }
+.id { color: var(--muted); font-size: 12px; }
 section.quote { border-top: 1px solid var(--rule); padding: .8rem 0; break-inside: avoid; }
 blockquote { margin: .3rem 0 .5rem; font-size: 1.05rem; }
 .badge { display: inline-block; font: 600 11px/1.6 system-ui, sans-serif; text-transform: uppercase;
@@ -44,6 +45,9 @@ ins.spelling, ins.punctuation { color: var(--spell); background: var(--spell-bg)
   del, ins { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 }
 """
+
+
+UNATTRIBUTED = "(unattributed)"
 
 
 def _e(value) -> str:
@@ -79,24 +83,49 @@ LEGEND = ("<p class=\"legend\">Each version is compared word by word with the gr
           "Offsets are character positions in the article text.</p>")
 
 
-def _group_section(found: Group, rows_by_id: dict[int, QuoteRow]) -> str:
+def _citation_html(article: ArticleInfo) -> str:
+    """A full citation: outlet, “headline”, author, date and link, each where known, and the article id."""
+    parts = [f"<b>{_e(article.outlet)}</b>" if article.outlet else "",
+             f"“{_e(article.title)}”" if article.title else "",
+             f"by {_e(article.author)}" if article.author else "",
+             _e(article.published) if article.published else "",
+             f"<a href=\"{_e(article.url)}\">{_e(article.url)}</a>" if _is_link(article.url) else _e(article.url or "")]
+    shown = ", ".join(part for part in parts if part)
+    return f"{shown} <span class=\"id\">[{_e(article.id)}]</span>" if shown else _e(article.id)
+
+
+def _is_link(url: str | None) -> bool:
+    return bool(url) and url.lower().startswith(("http://", "https://"))
+
+
+def _explain_html(row: QuoteRow) -> str:
+    from .render import explain_lines
+    items = "".join(f"<li>{_e(line)}</li>" for line in explain_lines(row))
+    return f"<details class=\"how\"><summary>how quote {row.id} was attributed</summary><ul>{items}</ul></details>"
+
+
+def _group_section(found: Group, rows_by_id: dict[int, QuoteRow], explain: bool = False) -> str:
     out = [f"<section class=\"quote\" id=\"group-{found.id}\">",
            f"<div class=\"meta\">Group #{found.id} · <span class=\"badge {found.kind}\">{_e(found.kind)}</span> · "
            f"printed by {len(found.versions)} articles</div>",
            f"<blockquote>{_e(found.reference.shown)}</blockquote>",
-           "<table><tr><th>version</th><th>article</th><th>outlet</th><th>cue</th><th>¶</th><th>offsets</th>"
+           "<table><tr><th>version</th><th>printed in</th><th>cue</th><th>¶</th><th>offsets</th>"
            "<th>quote id</th></tr>"]
     for version in found.versions:
         for o, kind in zip(version.occurrences, version.part_kinds):
             row = rows_by_id.get(o.key)
             paragraph = row.quote.paragraph + 1 if row else ""
+            printed = _citation_html(row.article) if row else _e(", ".join(p for p in (o.article, o.outlet) if p))
             out.append(f"<tr><td><span class=\"badge {kind}\">{_e(kind)}</span></td>"
-                       f"<td>{_e(o.article)}</td><td>{_e(o.outlet)}</td><td>{_e(o.cue)}</td>"
+                       f"<td>{printed}</td><td>{_e(o.cue)}</td>"
                        f"<td class=\"num\">{paragraph}</td><td class=\"num\">{o.start}–{o.end}</td>"
                        f"<td class=\"num\">{o.key}</td></tr>")
     out.append("</table>")
+    if explain:
+        out.extend(_explain_html(rows_by_id[o.key]) for o in found.occurrences if o.key in rows_by_id)
     for version in found.versions[1:]:
-        who = f"{_e(version.article)} ({_e(version.occurrences[0].outlet)})"
+        outlet = version.occurrences[0].outlet
+        who = f"{_e(version.article)}" + (f" ({_e(outlet)})" if outlet else "")
         why = f"<div class=\"why\">Grouped: {_e(version.why)}</div>" if version.why else ""
         if version.kind == "identical":
             out.append(f"<div class=\"where\">{who}: the same words as the reference.</div>{why}")
@@ -107,24 +136,29 @@ def _group_section(found: Group, rows_by_id: dict[int, QuoteRow]) -> str:
     return "\n".join(out)
 
 
-def _single_section(row: QuoteRow) -> str:
+def _single_section(row: QuoteRow, explain: bool = False) -> str:
     q = row.quote
     cue = q.attribution.cue.text if q.attribution.cue else "—"
+    how = f"\n{_explain_html(row)}" if explain else ""
     return (f"<section class=\"quote\" id=\"quote-{row.id}\">\n<blockquote>“{_e(q.text)}”</blockquote>\n"
-            f"<div class=\"where\">{_e(row.article.id)} · {_e(row.article.outlet)} · cue “{_e(cue)}” · "
-            f"¶ {q.paragraph + 1} · characters {q.start}–{q.end} · quote {row.id}</div>\n</section>")
+            f"<div class=\"where\">{_citation_html(row.article)} · cue “{_e(cue)}” · "
+            f"¶ {q.paragraph + 1} · characters {q.start}–{q.end} · quote {row.id}</div>{how}\n</section>")
 
 
 def citation_sheet(rows: list[QuoteRow], groups: dict[int, Group], all_rows: list[QuoteRow],
-                   title: str = "Citation sheet") -> str:
-    """Per speaker, each quote once: grouped quotes with every outlet's version and its diff."""
+                   title: str = "Citation sheet", explain: bool = False) -> str:
+    """Per speaker, each quote once: grouped quotes with every outlet's version and its diff.
+    explain: each quote also says how its attribution was made."""
     rows_by_id = {r.id: r for r in all_rows}
     by_speaker: dict[str, list[QuoteRow]] = {}
     for row in rows:
-        by_speaker.setdefault(row.speaker or "(unattributed)", []).append(row)
+        by_speaker.setdefault(row.speaker or UNATTRIBUTED, []).append(row)
+    named = len([s for s in by_speaker if s != UNATTRIBUTED])
+    counts = [f"{len(rows)} quote{'s' * (len(rows) != 1)}", f"{named} speaker{'s' * (named != 1)}"]
+    if UNATTRIBUTED in by_speaker:
+        counts.append(f"{len(by_speaker[UNATTRIBUTED])} unattributed")
     body = [f"<h1>{_e(title)}</h1>",
-            f"<p class=\"meta\">{len(rows)} quotes · {len(by_speaker)} speaker"
-            f"{'s' * (len(by_speaker) != 1)} · made by quotes on {date.today().isoformat()}</p>", LEGEND]
+            f"<p class=\"meta\">{' · '.join(counts)} · made by quotes on {date.today().isoformat()}</p>", LEGEND]
     for speaker, speaker_rows in by_speaker.items():
         body.append(f"<h2>{_e(speaker)}</h2>")
         shown: set[int] = set()
@@ -133,22 +167,22 @@ def citation_sheet(rows: list[QuoteRow], groups: dict[int, Group], all_rows: lis
             if found is not None:
                 if found.id not in shown:
                     shown.add(found.id)
-                    body.append(_group_section(found, rows_by_id))
+                    body.append(_group_section(found, rows_by_id, explain))
             else:
-                body.append(_single_section(row))
+                body.append(_single_section(row, explain))
     return page(title, "\n".join(body))
 
 
 def variants_page(groups: list[Group], all_rows: list[QuoteRow], title: str = "Quotes across outlets") -> str:
     rows_by_id = {r.id: r for r in all_rows}
     body = [f"<h1>{_e(title)}</h1>", f"<p class=\"meta\">{len(groups)} groups</p>", LEGEND]
-    for speaker in dict.fromkeys(g.speaker or "(unattributed)" for g in groups):
+    for speaker in dict.fromkeys(g.speaker or UNATTRIBUTED for g in groups):
         body.append(f"<h2>{_e(speaker)}</h2>")
-        body.extend(_group_section(g, rows_by_id) for g in groups if (g.speaker or "(unattributed)") == speaker)
+        body.extend(_group_section(g, rows_by_id) for g in groups if (g.speaker or UNATTRIBUTED) == speaker)
     return page(title, "\n".join(body))
 
 
 def diff_page(found: Group, all_rows: list[QuoteRow]) -> str:
-    title = f"Group #{found.id}: {found.speaker or '(unattributed)'}"
+    title = f"Group #{found.id}: {found.speaker or UNATTRIBUTED}"
     return page(title, f"<h1>{_e(title)}</h1>\n{LEGEND}\n{_group_section(found, {r.id: r for r in all_rows})}")
 
