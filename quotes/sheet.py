@@ -22,6 +22,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 h2 { font-size: 1.25rem; border-bottom: 2px solid var(--ink); padding-bottom: .2rem; margin-top: 2.5rem; }
 .meta, .where, .why, .how, td.num { color: var(--muted); font: 13px/1.4 system-ui, sans-serif; }
 .id { color: var(--muted); font-size: 12px; }
+td.num, .nowrap { white-space: nowrap; }
 section.quote { border-top: 1px solid var(--rule); padding: .8rem 0; break-inside: avoid; }
 blockquote { margin: .3rem 0 .5rem; font-size: 1.05rem; }
 .badge { display: inline-block; font: 600 11px/1.6 system-ui, sans-serif; text-transform: uppercase;
@@ -88,7 +89,7 @@ def _citation_html(article: ArticleInfo) -> str:
     parts = [f"<b>{_e(article.outlet)}</b>" if article.outlet else "",
              f"“{_e(article.title)}”" if article.title else "",
              f"by {_e(article.author)}" if article.author else "",
-             _e(article.published) if article.published else "",
+             f"<span class=\"nowrap\">{_e(article.published)}</span>" if article.published else "",
              f"<a href=\"{_e(article.url)}\">{_e(article.url)}</a>" if _is_link(article.url) else _e(article.url or "")]
     shown = ", ".join(part for part in parts if part)
     return f"{shown} <span class=\"id\">[{_e(article.id)}]</span>" if shown else _e(article.id)
