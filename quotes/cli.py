@@ -144,7 +144,6 @@ def main():
 
 
 @main.command()
-@_color_option
 @click.argument("paths", nargs=-1, metavar="[PATH]...")
 @_db_option
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one in a header or JSONL field.")
@@ -157,6 +156,7 @@ def main():
 @click.option("--from-jsonl", "from_jsonl", is_flag=True,
               help="PATHs hold analysed articles (python -m quotes.distributed output): load them, no parsing.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, notes or summary (skipped inputs still show).")
+@_color_option
 def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, quiet):
     """Parse articles and add their quotes to the index.
 
@@ -205,13 +205,13 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, quie
 
 
 @main.command(name="list")
-@_color_option
 @click.option("--speaker", metavar="NAME", help="Only this speaker: a full name, surname or alias (any case).")
 @click.option("--article", metavar="ID", help="Only quotes from this article id.")
 @click.option("--attributed-only", is_flag=True, help="Leave out quotes with no speaker.")
 @_format_option(render.FORMATS + ("html",))
 @click.option("--explain", is_flag=True, help="Show how each attribution was made: rule, cue, mention, chain.")
 @_db_option
+@_color_option
 def list_(speaker, article, attributed_only, fmt, explain, db):
     """The citation sheet: one row per quote, with article, outlet, cue and paragraph.
 
@@ -244,11 +244,11 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
 
 
 @main.command(name="variants")
-@_color_option
 @click.option("--speaker", metavar="NAME", help="Only groups of this speaker (name, surname or alias).")
 @click.option("--kind", type=click.Choice(variants.KINDS), help="Only groups of this kind.")
 @_format_option(render.VARIANT_FORMATS)
 @_db_option
+@_color_option
 def variants_(speaker, kind, fmt, db):
     """Quotes printed by several articles, grouped, with how their wording differs.
 
@@ -276,10 +276,10 @@ def variants_(speaker, kind, fmt, db):
 
 
 @main.command()
-@_color_option
 @click.argument("group_id", type=int, metavar="GROUP")
 @_format_option(render.DIFF_FORMATS, default="text")
 @_db_option
+@_color_option
 def diff(group_id, fmt, db):
     """Every version of one quote group (see `quotes variants`) against its reference version.
 
@@ -306,10 +306,10 @@ def diff(group_id, fmt, db):
 
 
 @main.command()
-@_color_option
 @click.argument("quote_id", type=int, metavar="ID")
 @click.option("--explain", is_flag=True, help="Also show how the attribution was made, and by which quotes.")
 @_db_option
+@_color_option
 def show(quote_id, explain, db):
     """One quote (by the id `quotes list` prints) in its context.
 
@@ -329,11 +329,11 @@ def show(quote_id, explain, db):
 
 
 @main.command()
-@_color_option
 @_format_option(render.FORMATS)
 @click.option("--explain", is_flag=True, help="Also show the names other articles gave each speaker, and why they "
                                               "were linked.")
 @_db_option
+@_color_option
 def speakers(fmt, explain, db):
     """Everyone quoted in the index: kind, aliases, number of quotes and articles.
 
@@ -346,7 +346,6 @@ def speakers(fmt, explain, db):
 
 
 @main.command()
-@_color_option
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @_format_option(["jsonl", "json", "table", "markdown", "csv"], default="jsonl")
 @click.option("--outlet", metavar="NAME", help="Outlet for articles that do not name one.")
@@ -354,6 +353,7 @@ def speakers(fmt, explain, db):
 @click.option("--all", "include_all", is_flag=True,
               help="Also print titles, nicknames and scare quotes (one quoted word with no speaker): words nobody said.")
 @_models_option
+@_color_option
 def extract(paths, fmt, outlet, encoding, include_all, models):
     """Quotes and speakers straight from files, links or standard input (-), without an index.
 
@@ -390,10 +390,10 @@ def extract(paths, fmt, outlet, encoding, include_all, models):
 
 
 @main.command()
-@_color_option
 @click.argument("predictions", type=click.Path(dir_okay=False, allow_dash=True), metavar="PRED.jsonl")
 @click.argument("gold_dir", type=click.Path(file_okay=False, exists=True), metavar="GOLD_DIR")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object instead of tables.")
+@_color_option
 def evaluate(predictions, gold_dir, as_json):
     """Score `quotes extract` output against gold quotes and their sources.
 
