@@ -1,0 +1,125 @@
+"""Faster replacements for two pure-Python parts of Stanza's dependency decoding, same results.
+
+Stanza turns the parser's arc scores into a tree with Chu-Liu-Edmonds (`chuliu_edmonds`),
+forcing a single root by making every root arc very costly. On PolNeAR dev that decoding took
+a third of the parser's time (measured with cProfile), for two reasons:
+
+1. `tarjan`, which finds the cycles of a head array, runs `np.where` over the whole sentence once
+   per word. Here the same algorithm visits the same nodes in the same order on Python lists,
+   so it returns the same cycles in the same order (tests/test_stanza_speedups.py compares the
+   two on random graphs).
+2. The root penalty makes the best head of every word a non-root word, so the first guess
+   always has a cycle, and the decoder contracts about one cycle per word. But where the
+   parser's own best head for each word already forms a tree with exactly one root, that tree
+   is the best tree of all, and so the best single-root one, which is what the penalised
+   search returns. Here that case returns at once; every other sentence goes through Stanza's
+   own search as before. The two can differ only on an exact tie of float scores.
+
+`apply()` installs both (idempotent); `restore()` puts Stanza's back.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+_ORIGINALS: dict[str, object] = {}
+
+
+def tarjan(tree: np.ndarray) -> list[np.ndarray]:
+    """Stanza's chuliu_edmonds.tarjan: the cycles of a head array (tree[i] is the head of i), each
+    a boolean mask, in the order Stanza's finds them."""
+    heads = tree.tolist()
+    n = len(heads)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for j, h in enumerate(heads):
+        if 0 <= h < n:
+            children[h].append(j)
+    indices = [-1] * n
+    lowlinks = [-1] * n
+    onstack = [False] * n
+    stack: list[int] = []
+    counter = 0
+    cycles = []
+    for root in range(n):
+        if indices[root] != -1:
+            continue
+        indices[root] = lowlinks[root] = counter
+        counter += 1
+        stack.append(root)
+        onstack[root] = True
+        calls = [(root, 0)]       # (node, next child to visit): the recursion as a loop, as Stanza's
+        while calls:
+            i, k = calls[-1]
+            kids = children[i]
+            descended = False
+            while k < len(kids):
+                j = kids[k]
+                k += 1
+                if indices[j] == -1:
+                    calls[-1] = (i, k)
+                    indices[j] = lowlinks[j] = counter
+                    counter += 1
+                    stack.append(j)
+                    onstack[j] = True
+                    calls.append((j, 0))
+                    descended = True
+                    break
+                if onstack[j]:
+                    lowlinks[i] = min(lowlinks[i], indices[j])
+            if descended:
+                continue
+            calls.pop()
+            if lowlinks[i] == indices[i]:
+                members = []
+                while True:
+                    j = stack.pop()
+                    onstack[j] = False
+                    members.append(j)
+                    if j == i:
+                        break
+                if len(members) > 1:
+                    cycle = np.zeros(n, dtype=bool)
+                    cycle[members] = True
+                    cycles.append(cycle)
+            if calls:
+                parent = calls[-1][0]
+                lowlinks[parent] = min(lowlinks[parent], lowlinks[i])
+    return cycles
+
+
+def chuliu_edmonds_one_root(scores: np.ndarray) -> np.ndarray:
+    """Stanza's chuliu_edmonds_one_root: the best tree with a single root, scores[x][y] being the
+    score of y as the head of x. The parser's best head per word, where that is already such a
+    tree; Stanza's penalised search otherwise."""
+    best = np.array(scores, dtype=np.float64)
+    np.fill_diagonal(best, -np.inf)      # as Stanza's prepare_scores: no self-loops, node 0 is the root
+    best[0] = -np.inf
+    best[0, 0] = 0
+    tree = np.argmax(best, axis=1)
+    if np.count_nonzero(tree[1:] == 0) == 1 and not tarjan(tree):
+        return tree
+    from stanza.models.common import chuliu_edmonds      # never replaced: Stanza's own search
+    return chuliu_edmonds.chuliu_edmonds_one_root(scores)
+
+
+def apply() -> None:
+    """Install the replacements in Stanza (once per process; later calls do nothing)."""
+    if _ORIGINALS:
+        return
+    from stanza.models.common import chuliu_edmonds
+    from stanza.models.depparse import model
+
+    _ORIGINALS.update(tarjan=chuliu_edmonds.tarjan, model_one_root=model.chuliu_edmonds_one_root)
+    chuliu_edmonds.tarjan = tarjan          # used by Stanza's own search, for the sentences that need it
+    model.chuliu_edmonds_one_root = chuliu_edmonds_one_root
+
+
+def restore() -> None:
+    """Put Stanza's own functions back."""
+    if not _ORIGINALS:
+        return
+    from stanza.models.common import chuliu_edmonds
+    from stanza.models.depparse import model
+
+    chuliu_edmonds.tarjan = _ORIGINALS["tarjan"]
+    model.chuliu_edmonds_one_root = _ORIGINALS["model_one_root"]
+    _ORIGINALS.clear()
