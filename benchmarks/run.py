@@ -11,6 +11,8 @@ Measures, on the corpus (PolNeAR train: 840 news articles):
      index of about 100,000 quotes (the corpus's analysed articles loaded 12 times under new ids
      with `quotes index --from-jsonl`);
   e. the peak memory (maximum resident set) of each command.
+With --per-core, only tokens/s per core, each processor's share, start-up and peak memory of
+`quotes extract` and `quotes index` on PolNeAR dev and train, on one thread (benchmarks/per_core.py).
 Prints the table and writes BENCHMARKS.md with the machine and the date. Not part of the tests.
 """
 from __future__ import annotations
@@ -144,7 +146,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "eval" / "polnear" / "train" / "text")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--out", type=Path, default=REPO / "BENCHMARKS.md")
+    parser.add_argument("--per-core", action="store_true",
+                        help="only the per-core table of quotes extract and quotes index on PolNeAR dev and train, "
+                             "one thread (benchmarks/per_core.py); printed, not written")
     args = parser.parse_args(argv)
+    if args.per_core:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        import per_core
+        return per_core.main([])
     corpus = args.corpus.resolve()
     env = {"OMP_NUM_THREADS": "1"}
     rows = []
