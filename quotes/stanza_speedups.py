@@ -1,4 +1,4 @@
-"""Faster replacements for two pure-Python parts of Stanza's dependency decoding, same results.
+"""Faster replacements for pure-Python parts of Stanza's decoding, with the same results.
 
 Stanza turns the parser's arc scores into a tree with Chu-Liu-Edmonds (`chuliu_edmonds`),
 forcing a single root by making every root arc very costly. On PolNeAR dev that decoding took
@@ -15,7 +15,10 @@ a third of the parser's time (measured with cProfile), for two reasons:
    search returns. Here that case returns at once; every other sentence goes through Stanza's
    own search as before. The two can differ only on an exact tie of float scores.
 
-`apply()` installs both (idempotent); `restore()` puts Stanza's back.
+3. The NER tagger's Viterbi decoding takes, at every word, the max and then the argmax of the
+   same matrix; here the argmax gives both.
+
+`apply()` installs them (idempotent); `restore()` puts Stanza's back.
 """
 from __future__ import annotations
 
@@ -101,16 +104,38 @@ def chuliu_edmonds_one_root(scores: np.ndarray) -> np.ndarray:
     return chuliu_edmonds.chuliu_edmonds_one_root(scores)
 
 
+def viterbi_decode(scores: np.ndarray, transition_params: np.ndarray) -> tuple[list, float]:
+    """Stanza's crf.viterbi_decode (the NER tagger's best tag sequence), each step's best previous
+    tag found once: Stanza takes the max and the argmax of the same matrix separately."""
+    trellis = np.zeros_like(scores)
+    backpointers = np.zeros_like(scores, dtype=np.int32)
+    trellis[0] = scores[0]
+    columns = np.arange(scores.shape[1])
+    for t in range(1, scores.shape[0]):
+        v = trellis[t - 1][:, None] + transition_params
+        best = np.argmax(v, 0)
+        trellis[t] = scores[t] + v[best, columns]
+        backpointers[t] = best
+    viterbi = [np.argmax(trellis[-1])]
+    for bp in reversed(backpointers[1:]):
+        viterbi.append(bp[viterbi[-1]])
+    viterbi.reverse()
+    return viterbi, np.max(trellis[-1])
+
+
 def apply() -> None:
     """Install the replacements in Stanza (once per process; later calls do nothing)."""
     if _ORIGINALS:
         return
     from stanza.models.common import chuliu_edmonds
     from stanza.models.depparse import model
+    from stanza.models.ner import trainer
 
-    _ORIGINALS.update(tarjan=chuliu_edmonds.tarjan, model_one_root=model.chuliu_edmonds_one_root)
+    _ORIGINALS.update(tarjan=chuliu_edmonds.tarjan, model_one_root=model.chuliu_edmonds_one_root,
+                      viterbi=trainer.viterbi_decode)
     chuliu_edmonds.tarjan = tarjan          # used by Stanza's own search, for the sentences that need it
     model.chuliu_edmonds_one_root = chuliu_edmonds_one_root
+    trainer.viterbi_decode = viterbi_decode
 
 
 def restore() -> None:
@@ -119,7 +144,9 @@ def restore() -> None:
         return
     from stanza.models.common import chuliu_edmonds
     from stanza.models.depparse import model
+    from stanza.models.ner import trainer
 
     chuliu_edmonds.tarjan = _ORIGINALS["tarjan"]
     model.chuliu_edmonds_one_root = _ORIGINALS["model_one_root"]
+    trainer.viterbi_decode = _ORIGINALS["viterbi"]
     _ORIGINALS.clear()

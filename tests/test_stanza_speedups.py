@@ -42,6 +42,16 @@ def test_single_root_trees_are_stanza_s_trees(stanza_decoding):
         assert (stanza_speedups.chuliu_edmonds_one_root(scores.copy()) == theirs).all()
 
 
+def test_ner_tag_sequences_are_stanza_s(stanza_decoding):
+    from stanza.models.common.crf import viterbi_decode
+    rng = np.random.default_rng(3)
+    for _ in range(500):
+        scores = rng.normal(size=(int(rng.integers(1, 40)), 17)).astype(np.float32)
+        transitions = rng.normal(size=(17, 17)).astype(np.float32)
+        ours, theirs = stanza_speedups.viterbi_decode(scores, transitions), viterbi_decode(scores, transitions)
+        assert list(ours[0]) == list(theirs[0]) and ours[1] == theirs[1]
+
+
 def test_the_parse_of_an_article_is_the_same_with_and_without_them():
     text = ("Mayor Brandon Johnson signed an executive order on Saturday. “We may see militarized immigration "
             "enforcement,” Johnson said at a news conference. The White House called the order “a stunt.” "
@@ -54,4 +64,4 @@ def test_the_parse_of_an_article_is_the_same_with_and_without_them():
         slow = pipeline.from_stanza(text, nlp.parse(text, None, pipeline.syntax_ranges(text)), fast.processors)
     finally:
         stanza_speedups.apply()
-    assert [(t.head, t.deprel) for t in fast.tokens] == [(t.head, t.deprel) for t in slow.tokens]
+    assert [(t.head, t.deprel, t.ner) for t in fast.tokens] == [(t.head, t.deprel, t.ner) for t in slow.tokens]
