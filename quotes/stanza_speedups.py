@@ -17,10 +17,14 @@ a third of the parser's time (measured with cProfile), for two reasons:
 
 3. The NER tagger's Viterbi decoding takes, at every word, the max and then the argmax of the
    same matrix; here the argmax gives both.
+4. Every batch of the tagger, parser and NER is padded into tensors by `get_long_tensor`, which
+   makes one tensor per row; here one numpy array is filled and handed to torch.
 
 `apply()` installs them (idempotent); `restore()` puts Stanza's back.
 """
 from __future__ import annotations
+
+import importlib
 
 import numpy as np
 
@@ -123,6 +127,30 @@ def viterbi_decode(scores: np.ndarray, transition_params: np.ndarray) -> tuple[l
     return viterbi, np.max(trellis[-1])
 
 
+def get_long_tensor(tokens_list: list, batch_size: int, pad_id: int = 0):
+    """Stanza's data.get_long_tensor (a padded LongTensor of id lists) for the common case of one
+    level of lists, filled through numpy: Stanza builds one tensor per row and copies it in.
+    Deeper lists go to Stanza's own."""
+    import torch
+
+    sizes = []
+    x = tokens_list
+    while isinstance(x[0], list):       # the same shape test as Stanza's
+        sizes.append(max(len(y) for y in x))
+        x = [z for y in x for z in y]
+    if len(sizes) != 1:
+        return _ORIGINALS["long_tensor"](tokens_list, batch_size, pad_id)
+    out = np.full((batch_size, sizes[0]), pad_id, dtype=np.int64)
+    for i, row in enumerate(tokens_list):
+        out[i, :len(row)] = row
+    return torch.from_numpy(out)
+
+
+# The modules that import get_long_tensor by name, for the tagger, parser and NER.
+_LONG_TENSOR_USERS = ("stanza.models.ner.data", "stanza.models.ner.model", "stanza.models.pos.data",
+                      "stanza.models.depparse.data", "stanza.models.common.char_model")
+
+
 def apply() -> None:
     """Install the replacements in Stanza (once per process; later calls do nothing)."""
     if _ORIGINALS:
@@ -131,11 +159,17 @@ def apply() -> None:
     from stanza.models.depparse import model
     from stanza.models.ner import trainer
 
+    from stanza.models.common import data
+
     _ORIGINALS.update(tarjan=chuliu_edmonds.tarjan, model_one_root=model.chuliu_edmonds_one_root,
-                      viterbi=trainer.viterbi_decode)
+                      viterbi=trainer.viterbi_decode, long_tensor=data.get_long_tensor)
     chuliu_edmonds.tarjan = tarjan          # used by Stanza's own search, for the sentences that need it
     model.chuliu_edmonds_one_root = chuliu_edmonds_one_root
     trainer.viterbi_decode = viterbi_decode
+    for name in _LONG_TENSOR_USERS:
+        module = importlib.import_module(name)
+        if getattr(module, "get_long_tensor", None) is data.get_long_tensor:
+            module.get_long_tensor = get_long_tensor
 
 
 def restore() -> None:
@@ -149,4 +183,8 @@ def restore() -> None:
     chuliu_edmonds.tarjan = _ORIGINALS["tarjan"]
     model.chuliu_edmonds_one_root = _ORIGINALS["model_one_root"]
     trainer.viterbi_decode = _ORIGINALS["viterbi"]
+    for name in _LONG_TENSOR_USERS:
+        module = importlib.import_module(name)
+        if getattr(module, "get_long_tensor", None) is get_long_tensor:
+            module.get_long_tensor = _ORIGINALS["long_tensor"]
     _ORIGINALS.clear()

@@ -65,3 +65,20 @@ def test_the_parse_of_an_article_is_the_same_with_and_without_them():
     finally:
         stanza_speedups.apply()
     assert [(t.head, t.deprel, t.ner) for t in fast.tokens] == [(t.head, t.deprel, t.ner) for t in slow.tokens]
+
+
+def test_padded_batches_are_stanza_s(stanza_decoding):
+    import random
+
+    import torch
+    from stanza.models.common.data import get_long_tensor
+    rng = random.Random(11)
+    for _ in range(200):
+        rows = [[rng.randrange(100) for _ in range(rng.randrange(0, 12))] for _ in range(rng.randrange(1, 30))]
+        rows[0].append(1)       # Stanza reads the shape from the first row
+        for pad in (0, 7):
+            assert torch.equal(stanza_speedups.get_long_tensor(rows, len(rows) + 2, pad),
+                               get_long_tensor(rows, len(rows) + 2, pad))
+    deeper = [[[1, 2], [3, 4]], [[5, 6]]]      # two levels of lists: Stanza's own
+    stanza_speedups.apply()
+    assert torch.equal(stanza_speedups.get_long_tensor(deeper, 2), get_long_tensor(deeper, 2))
