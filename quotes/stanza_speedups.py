@@ -19,6 +19,8 @@ a third of the parser's time (measured with cProfile), for two reasons:
    same matrix; here the argmax gives both.
 4. Every batch of the tagger, parser and NER is padded into tensors by `get_long_tensor`, which
    makes one tensor per row; here one numpy array is filled and handed to torch.
+5. The tagger writes each word's features ('Number=Sing|Person=3') by formatting its ids again;
+   here each vocabulary remembers the strings it has made.
 
 `apply()` installs them (idempotent); `restore()` puts Stanza's back.
 """
@@ -146,6 +148,21 @@ def get_long_tensor(tokens_list: list, batch_size: int, pad_id: int = 0):
     return torch.from_numpy(out)
 
 
+def composite_id2unit(self, id):
+    """Stanza's CompositeVocab.id2unit (a tagger's XPOS or UFeats ids back to 'Number=Sing|…'),
+    remembered per vocabulary and ids: a tagged corpus has a few hundred combinations, and Stanza
+    formats each of them again for every word. Only the joined string is remembered (a vocabulary
+    without a separator returns a list, which a caller could change)."""
+    if self.sep is None:
+        return _ORIGINALS["id2unit"](self, id)
+    cache = self.__dict__.setdefault("_quotes_id2unit", {})
+    key = tuple(id) if isinstance(id, (list, tuple, np.ndarray)) else id
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _ORIGINALS["id2unit"](self, id)
+    return found
+
+
 # The modules that import get_long_tensor by name, for the tagger, parser and NER.
 _LONG_TENSOR_USERS = ("stanza.models.ner.data", "stanza.models.ner.model", "stanza.models.pos.data",
                       "stanza.models.depparse.data", "stanza.models.common.char_model")
@@ -159,10 +176,12 @@ def apply() -> None:
     from stanza.models.depparse import model
     from stanza.models.ner import trainer
 
-    from stanza.models.common import data
+    from stanza.models.common import data, vocab
 
     _ORIGINALS.update(tarjan=chuliu_edmonds.tarjan, model_one_root=model.chuliu_edmonds_one_root,
-                      viterbi=trainer.viterbi_decode, long_tensor=data.get_long_tensor)
+                      viterbi=trainer.viterbi_decode, long_tensor=data.get_long_tensor,
+                      id2unit=vocab.CompositeVocab.id2unit)
+    vocab.CompositeVocab.id2unit = composite_id2unit
     chuliu_edmonds.tarjan = tarjan          # used by Stanza's own search, for the sentences that need it
     model.chuliu_edmonds_one_root = chuliu_edmonds_one_root
     trainer.viterbi_decode = viterbi_decode
@@ -180,6 +199,9 @@ def restore() -> None:
     from stanza.models.depparse import model
     from stanza.models.ner import trainer
 
+    from stanza.models.common import vocab
+
+    vocab.CompositeVocab.id2unit = _ORIGINALS["id2unit"]
     chuliu_edmonds.tarjan = _ORIGINALS["tarjan"]
     model.chuliu_edmonds_one_root = _ORIGINALS["model_one_root"]
     trainer.viterbi_decode = _ORIGINALS["viterbi"]

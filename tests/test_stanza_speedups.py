@@ -82,3 +82,15 @@ def test_padded_batches_are_stanza_s(stanza_decoding):
     deeper = [[[1, 2], [3, 4]], [[5, 6]]]      # two levels of lists: Stanza's own
     stanza_speedups.apply()
     assert torch.equal(stanza_speedups.get_long_tensor(deeper, 2), get_long_tensor(deeper, 2))
+
+
+def test_tag_strings_are_stanza_s(stanza_decoding):
+    from stanza.models.common.vocab import CompositeVocab
+    from stanza.models.pos.vocab import FeatureVocab
+    data = [[["w", "Number=Sing|Person=3"], ["x", "Mood=Ind|Tense=Past|VerbForm=Fin"], ["y", "_"]]]
+    features = FeatureVocab(data, idx=1, sep="|", keyed=True)
+    ids = [features.unit2id(w[1]) for w in data[0]] * 3
+    theirs = [CompositeVocab.id2unit(features, i) for i in ids]
+    stanza_speedups.apply()
+    assert [features.id2unit(i) for i in ids] == theirs == [
+        "Number=Sing|Person=3", "Mood=Ind|Tense=Past|VerbForm=Fin", "_"] * 3
