@@ -572,11 +572,10 @@ def _load_csv(path: str, outlet: str | None, encoding: str | None) -> Iterator[A
     if not text.strip():
         yield Skipped(path, "empty file")
         return
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # The separator is the one the header row uses: article text is full of commas and semicolons.
+    header_line = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=lambda mark: (header_line.count(mark), mark == ","))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except (StopIteration, csv.Error):

@@ -159,3 +159,11 @@ def test_a_csv_without_a_text_column_says_which_columns_it_has(tmp_path):
 def test_an_unknown_encoding_is_a_usage_error():
     result = CliRunner().invoke(main, ["extract", "x.txt", "--encoding", "klingon"])
     assert result.exit_code == 2 and "unknown encoding 'klingon'" in result.output
+
+
+def test_a_semicolon_export_is_read_by_the_separator_its_header_uses(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text('id;outlet;text\nb1;Lakeside Ledger;"“We support the research, the data, all of it,” '
+                      'Superintendent Rachel Kim said."\n', encoding="utf-8")
+    (article,) = list(load(str(export)))
+    assert (article.id, article.outlet) == ("b1", "Lakeside Ledger") and article.text.startswith("“We support")
