@@ -320,8 +320,8 @@ def test_one_group_read_by_id_is_the_same_as_in_the_whole_list(seeded_db):
     with Index(seeded_db) as store:
         every = store.groups()
         assert every
-        for group in every:
-            assert store.groups([group.id]) == [group]
+        for one in every:
+            assert store.groups([one.id]) == [one]
 
 
 def test_a_quote_printing_one_part_of_a_split_reference_is_judged_against_that_part():
