@@ -332,7 +332,7 @@ def _diff_parts(ops: list, fmt: str) -> list[tuple[str, str]]:
 
     parts = []
     for d in ops:
-        if d.op == "equal":
+        if d.op in ("equal", "gap"):
             parts.append((d.text, d.text))
         elif fmt == "markdown":
             parts.append((d.text, {"delete": f"~~{d.text}~~", "insert": f"**{d.text}**"}.get(

@@ -23,6 +23,7 @@ h2 { font-size: 1.25rem; border-bottom: 2px solid var(--ink); padding-bottom: .2
 .meta, .where, .why, .how, td.num { color: var(--muted); font: 13px/1.4 system-ui, sans-serif; }
 .id { color: var(--muted); font-size: 12px; }
 td.num, .nowrap { white-space: nowrap; }
+.gap { color: var(--muted); }
 section.quote { border-top: 1px solid var(--rule); padding: .8rem 0; break-inside: avoid; }
 blockquote { margin: .3rem 0 .5rem; font-size: 1.05rem; }
 .badge { display: inline-block; font: 600 11px/1.6 system-ui, sans-serif; text-transform: uppercase;
@@ -70,6 +71,8 @@ def diff_html(ops: list[DiffOp]) -> str:
             parts.append(f"<del>{_e(d.text)}</del>")
         elif d.op == "insert":
             parts.append(f"<ins>{_e(d.text)}</ins>")
+        elif d.op == "gap":
+            parts.append(f"<span class=\"gap\" title=\"the outlet printed these as separate quotes\">{_e(d.text)}</span>")
         else:
             label = f" title=\"{d.op}\""
             parts.append(f"<del class=\"{d.op}\"{label}>{_e(d.text)}</del><ins class=\"{d.op}\"{label}>"

@@ -169,7 +169,8 @@ class Occurrence:
 class DiffOp:
     """One run of a word-level diff against the reference: 'equal', 'delete' (only in the
     reference), 'insert' (only in this version), 'spelling' (old → new: the same word spelt
-    another way) or 'punctuation' (old → new: one mark for another)."""
+    another way), 'punctuation' (old → new: one mark for another) or 'gap' (where two quotes
+    of this version meet: the outlet printed them apart, text "[…]")."""
     op: str
     text: str
     new: str | None = None   # for 'spelling' and 'punctuation': this version's form
@@ -497,7 +498,7 @@ def build_group(number: int, members: list[Occurrence]) -> Group:
     for version in others:
         version.kind = classify_version(version, reference)
         version.part_kinds = [classify_part(o.text, reference) for o in version.occurrences]
-        version.diff = diff(reference.text, version.text)
+        version.diff = _with_gaps(diff(reference.text, f" {GAP} ".join(o.text.strip() for o in version.occurrences)))
         version.matches = [found for o in version.occurrences if (found := _best_match(o, reference, members, words))]
     kind = max((v.kind for v in others), key=KINDS.index)
     speaker = next((o.speaker for o in members if o.speaker), None)
@@ -514,6 +515,33 @@ def _best_match(quote: Occurrence, reference: Version, members: list[Occurrence]
         if found:
             return max(found, key=lambda m: (-RELATIONS.index(m.evidence.relation), m.evidence.shared))
     return None
+
+
+GAP = "\u2063"       # INVISIBLE SEPARATOR: marks where a version's quotes meet, through the diff
+
+
+def _with_gaps(ops: list[DiffOp]) -> list[DiffOp]:
+    """The diff with each meeting of two quotes as a 'gap' run of its own, so that a version printed
+    in parts is never shown as one stitched quotation. The reference has no GAP, so one sits only
+    on this version's side of a run."""
+    out: list[DiffOp] = []
+    for d in ops:
+        side = d.new if d.new is not None else d.text
+        if GAP not in side:
+            out.append(d)
+            continue
+        pieces = [piece.strip() for piece in side.split(GAP)]
+        if d.op in ("spelling", "punctuation"):
+            new = " ".join(p for p in pieces if p)
+            out.append(DiffOp(d.op, d.text, new) if new else DiffOp("delete", d.text))
+            out.append(DiffOp("gap", "[…]"))
+            continue
+        for k, piece in enumerate(pieces):
+            if k:
+                out.append(DiffOp("gap", "[…]"))
+            if piece:
+                out.append(DiffOp(d.op, piece))
+    return out
 
 
 def diff(reference: str, text: str) -> list[DiffOp]:

@@ -351,3 +351,16 @@ def test_a_quote_printing_one_part_of_a_split_reference_is_judged_against_that_p
 ])
 def test_an_article_date_comes_from_its_metadata_its_link_or_its_file_name(published, url, source, expected):
     assert dates.article_date(published, url, source) == expected
+
+
+def test_a_version_printed_in_two_quotes_keeps_its_parts_apart_in_the_diff():
+    whole = occ(1, "a", "We may see troops in our streets. We have not asked for this, and we will respond.")
+    first = Occurrence(2, "b", "Brandon Johnson", "We may see soldiers in our streets,")
+    second = Occurrence(3, "b", "Brandon Johnson", "We have not asked for this, and we will respond.", start=100)
+    (found,) = build_groups([whole, first, second])
+    version = next(v for v in found.versions if v.article == "b")
+    ops = [(d.op, d.text) for d in version.diff]
+    assert ("gap", "[…]") in ops
+    gap = ops.index(("gap", "[…]"))
+    assert "streets" in " ".join(text for _, text in ops[:gap]) and "We have not" in ops[gap + 1][1]
+    assert "\u2063" not in " ".join(d.text + (d.new or "") for d in version.diff)
