@@ -86,7 +86,7 @@ def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None =
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     if encoding is not None:
-        _check_encoding(encoding)
+        check_encoding(encoding)
     for given in paths:
         path = os.fspath(given)
         if path == STDIN:
@@ -254,14 +254,8 @@ def _check_regular_file(path: str) -> str | None:
 
 def _load_text(path: str, outlet: str | None, encoding: str | None = None) -> Article | Skipped:
     """Read a .txt or .md file: decode it, split off the header, build the Article."""
-    try:
-        data = _read_limited(path)
-        text = decode(data, encoding)
-    except Unreadable as problem:
-        return Skipped(path, str(problem))
-    except OSError as error:
-        return Skipped(path, f"cannot read: {_describe(error)}")
-    return _text_article(text, path, Path(path).stem, outlet)
+    text = _file_text(path, encoding)
+    return text if isinstance(text, Skipped) else _text_article(text, path, Path(path).stem, outlet)
 
 
 def _text_article(text: str, source: str, default_id: str, outlet: str | None) -> Article | Skipped:
@@ -274,12 +268,26 @@ def _text_article(text: str, source: str, default_id: str, outlet: str | None) -
     return _article(body, meta, source=source, default_id=default_id, outlet=outlet)
 
 
-def _read_limited(path: str) -> bytes:
-    """The file's bytes; Unreadable where it is over MAX_BYTES (never read into memory)."""
-    size = os.path.getsize(path)
-    if size > MAX_BYTES:
-        raise Unreadable(f"file too large ({_mib(size)}; the limit is {_mib(MAX_BYTES)})")
-    return _read_bytes(path)
+def _file_bytes(path: str) -> bytes | Skipped:
+    """The file's bytes, or a Skipped saying why not: over MAX_BYTES (never read into memory), unreadable."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_BYTES:
+            return Skipped(path, f"file too large ({_mib(size)}; the limit is {_mib(MAX_BYTES)})")
+        return _read_bytes(path)
+    except OSError as error:
+        return Skipped(path, f"cannot read: {_describe(error)}")
+
+
+def _file_text(path: str, encoding: str | None) -> str | Skipped:
+    """The file decoded (see decode), or a Skipped saying why not."""
+    data = _file_bytes(path)
+    if isinstance(data, Skipped):
+        return data
+    try:
+        return decode(data, encoding)
+    except Unreadable as problem:
+        return Skipped(path, str(problem))
 
 
 # --------------------------------------------------------------------------
@@ -288,12 +296,9 @@ def _read_limited(path: str) -> bytes:
 
 def _load_html(path: str, outlet: str | None) -> Article | Skipped:
     """A saved web page: the article in it, with the citation the page carries."""
-    try:
-        data = _read_limited(path)
-    except Unreadable as problem:
-        return Skipped(path, str(problem))
-    except OSError as error:
-        return Skipped(path, f"cannot read: {_describe(error)}")
+    data = _file_bytes(path)
+    if isinstance(data, Skipped):
+        return data
     if not data.strip():
         return Skipped(path, "empty file")
     return _page_article(data, source=path, default_id=Path(path).stem, outlet=outlet)
@@ -303,7 +308,7 @@ def _page_article(data: bytes, *, source: str, default_id: str, outlet: str | No
                   url: str | None = None) -> Article | Skipped:
     if len(data) > MAX_PAGE_BYTES:
         return Skipped(source, f"web page too large ({_mib(len(data))}; the limit is {_mib(MAX_PAGE_BYTES)})")
-    if b"\x00" in data[:BINARY_SAMPLE] or _looks_binary(data[:BINARY_SAMPLE]):
+    if _looks_binary(data[:BINARY_SAMPLE]):
         return Skipped(source, "binary file, not a web page")
     try:
         page = webpages.read_page(data, url)
@@ -420,8 +425,9 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _check_encoding(encoding: str) -> None:
-    """Raise LookupError with a one-line message for an encoding Python does not know."""
+def check_encoding(encoding: str) -> None:
+    """Raise LookupError with a one-line message for an encoding Python does not know (the CLI
+    checks --encoding with it before reading anything)."""
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -568,13 +574,9 @@ def _json_type(value: object) -> str:
 def _load_csv(path: str, outlet: str | None, encoding: str | None) -> Iterator[Article | Skipped]:
     """A news-database export: one article per row, a `text` column and metadata columns
     (id, outlet, title, url, published, author; any case). A bad row is skipped alone."""
-    try:
-        text = decode(_read_limited(path), encoding)
-    except Unreadable as problem:
-        yield Skipped(path, str(problem))
-        return
-    except OSError as error:
-        yield Skipped(path, f"cannot read: {_describe(error)}")
+    text = _file_text(path, encoding)
+    if isinstance(text, Skipped):
+        yield text
         return
     if not text.strip():
         yield Skipped(path, "empty file")

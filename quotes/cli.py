@@ -33,12 +33,12 @@ def _models_option(f):
 
 
 def _check_encoding(ctx, param, value):
-    import codecs
+    from .articles import check_encoding
     if value is not None:
         try:
-            codecs.lookup(value)
-        except LookupError:
-            raise click.BadParameter(f"unknown encoding '{value}' (try utf-8, cp1252, latin-1 or utf-16)") from None
+            check_encoding(value)
+        except LookupError as error:
+            raise click.BadParameter(str(error)) from None
     return value
 
 

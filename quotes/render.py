@@ -55,7 +55,7 @@ def _fit(rows: list[list], headers: list[str], widths: list[int | None], total: 
         # tabulate pads a header by two columns (its MIN_PADDING)
         longest = max([len(header) + 2] + [max((len(line) for line in str(row[i]).splitlines()), default=0)
                                             for row in rows if row[i] is not None])
-        natural.append(longest if widths[i] is None else min(widths[i], max(longest, len(header))))
+        natural.append(longest if widths[i] is None else min(widths[i], longest))
     fitted = list(natural)
     floors = floors or [max(MIN_WIDTH, width // 3) if width is not None else 0 for width in widths]
     flexible = [i for i, width in enumerate(widths) if width is not None]
@@ -113,9 +113,9 @@ def citation(article: ArticleInfo) -> str:
     return ", ".join(part for part in parts if part) or article.id
 
 
-def _outlet_and_date(article: ArticleInfo) -> str:
+def _outlet_and_date(article: ArticleInfo, separator: str = "\n") -> str:
     """The terminal table's compact citation: outlet and date, each where known."""
-    return "\n".join(part for part in (article.outlet, article.published) if part)
+    return separator.join(part for part in (article.outlet, article.published) if part)
 
 
 def row_dict(row: QuoteRow, variant: GroupRef | None = None, explain: bool = False) -> dict:
@@ -168,8 +168,9 @@ def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain:
             table = []
             for r in section:
                 q = r.quote
-                article = r.article.id if fmt == "markdown" else "\n".join([r.article.id, _outlet_and_date(r.article)])
-                line = [r.id, r.speaker or "(unattributed)", f"“{q.text}”", article.strip(),
+                article = r.article.id if fmt == "markdown" else "\n".join(
+                    part for part in (r.article.id, _outlet_and_date(r.article)) if part)
+                line = [r.id, r.speaker or "(unattributed)", f"“{q.text}”", article,
                         _cue_text(q), q.paragraph + 1, f"{q.start}-{q.end}", variant_marker(groups.get(r.id))]
                 if explain:
                     line.append("; ".join(explain_lines(r)))
@@ -188,7 +189,7 @@ def _where(row: QuoteRow) -> str:
     """A narrow terminal's citation cell: article, outlet and date, cue, paragraph and offsets."""
     q = row.quote
     cue = f"cue “{_cue_text(q)}”, " if _cue_text(q) else ""
-    return "\n".join(part for part in (row.article.id, _outlet_and_date(row.article).replace("\n", ", "),
+    return "\n".join(part for part in (row.article.id, _outlet_and_date(row.article, ", "),
                                         f"{cue}¶ {q.paragraph + 1}, {q.start}-{q.end}") if part)
 
 
@@ -196,7 +197,7 @@ def _explained_block(row: QuoteRow, group: GroupRef | None, width: int | None) -
     """One quote of `quotes list --explain` in a terminal: the quote, where it was printed, and how
     it was attributed, a line each (a table column would be some 230 columns wide)."""
     q = row.quote
-    where = " · ".join(part for part in (row.article.id, _outlet_and_date(row.article).replace("\n", ", "),
+    where = " · ".join(part for part in (row.article.id, _outlet_and_date(row.article, ", "),
                                          f"cue “{_cue_text(q)}”" if _cue_text(q) else "", f"¶ {q.paragraph + 1}",
                                          f"characters {q.start}-{q.end}", variant_marker(group)) if part)
     lines = [_fill(f"{row.id}  {row.speaker or '(unattributed)'}: “{q.text}”", width, ""),

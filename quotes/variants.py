@@ -23,13 +23,13 @@ A group takes the most serious kind among its versions (the order above).
 """
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
-import datetime
 
 from . import dates, lexicon
 
@@ -609,6 +609,10 @@ def _fold(token: str) -> str:
 
 def occurrences_of(rows: list) -> list[Occurrence]:
     """Occurrences of the index's quotes (store.QuoteRow), keyed by quote id."""
+    day_of = {}     # each article's date, read once for all its quotes
+    for r in rows:
+        if r.article.id not in day_of:
+            day_of[r.article.id] = dates.article_date(r.article.published, r.article.url, r.article.source)[0]
     return [Occurrence(r.id, r.article.id, r.speaker, r.quote.text, r.quote.start, r.quote.end, r.article.outlet,
-                       r.quote.attribution.cue.text if r.quote.attribution.cue else None,
-                       dates.article_date(r.article.published, r.article.url, r.article.source)[0]) for r in rows]
+                       r.quote.attribution.cue.text if r.quote.attribution.cue else None, day_of[r.article.id])
+            for r in rows]
