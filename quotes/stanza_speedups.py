@@ -21,6 +21,13 @@ a third of the parser's time (measured with cProfile), for two reasons:
    makes one tensor per row; here one numpy array is filled and handed to torch.
 5. The tagger writes each word's features ('Number=Sing|Person=3') by formatting its ids again;
    here each vocabulary remembers the strings it has made.
+6. The parser scores every relation label for every pair of words (a words x words x 54
+   tensor per sentence), takes its log-softmax and copies it out, but reads the labels of the
+   chosen arcs only, and the whole table only to repair a head with two subjects or two
+   objects. Here the arcs are decoded first and the labels scored for the chosen arcs; a
+   sentence with such a head gets its whole table, computed as Stanza computes it, and
+   Stanza's own repair. The pairwise bilinear products are one matrix product and one batched
+   product instead of two einsums that copy their operands.
 
 `apply()` installs them (idempotent); `restore()` puts Stanza's back.
 """
@@ -29,6 +36,7 @@ from __future__ import annotations
 import importlib
 
 import numpy as np
+import torch
 
 _ORIGINALS: dict[str, object] = {}
 
@@ -133,8 +141,6 @@ def get_long_tensor(tokens_list: list, batch_size: int, pad_id: int = 0):
     """Stanza's data.get_long_tensor (a padded LongTensor of id lists) for the common case of one
     level of lists, filled through numpy: Stanza builds one tensor per row and copies it in.
     Deeper lists go to Stanza's own."""
-    import torch
-
     sizes = []
     x = tokens_list
     while isinstance(x[0], list):       # the same shape test as Stanza's
@@ -163,6 +169,91 @@ def composite_id2unit(self, id):
     return found
 
 
+def pairwise_bilinear(self, input1, input2):
+    """Stanza's PairwiseBilinear.forward (N x L x I and N x M x J to N x L x M x O scores): one
+    matrix product with the weight laid out as I x (O*J), then one batched product, the same
+    sums as Stanza's two einsums without their copies of the operands."""
+    n, length, i_size = input1.shape
+    m, j_size, out = input2.shape[1], self.input2_size, self.output_size
+    weight = self.weight.permute(0, 2, 1).reshape(i_size, out * j_size)
+    inner = (input1.reshape(n * length, i_size) @ weight).view(n, length * out, j_size)
+    scores = inner.bmm(input2.transpose(1, 2)).view(n, length, out, m).permute(0, 1, 3, 2)
+    return scores + self.bias
+
+
+# Tokens whose label scores are computed at once: the I x (O*J) product of 512 tokens is 18 MB.
+LABEL_CHUNK = 512
+
+
+def _with_ones(x):
+    return torch.cat([x, x.new_ones(*x.shape[:-1], 1)], -1)
+
+
+def graph_parser_predict(self, word, word_mask, wordchars, wordchars_mask, upos, xpos, ufeats, pretrained,
+                         lemma, head, deprel, word_orig_idx, sentlens, wordlens, text,
+                         resolve_head_constraints=False):
+    """Stanza's GraphParser.predict: the arc scores and tree as Stanza makes them; the labels
+    scored for the chosen arcs only (see 6 above)."""
+    if self.training or self.args.get("use_arc_embedding"):
+        return _ORIGINALS["graph_predict"](self, word, word_mask, wordchars, wordchars_mask, upos, xpos, ufeats,
+                                           pretrained, lemma, head, deprel, word_orig_idx, sentlens, wordlens,
+                                           text, resolve_head_constraints=resolve_head_constraints)
+    from torch.nn import functional as F
+    from stanza.models.common.vocab import VOCAB_PREFIX_SIZE
+    from stanza.models.depparse import head_constraints, model
+
+    # Arc scores: GraphParser.forward_scores without its label scorer (dropout is off in eval).
+    hidden = self.embed(word, word_mask, wordchars, wordchars_mask, upos, xpos, ufeats, pretrained, lemma,
+                        head, deprel, word_orig_idx, sentlens, wordlens, text)
+    arcs = self.unlabeled(hidden, hidden).squeeze(3)
+    if self.args["linearization"] or self.args["distance"]:
+        positions = torch.arange(word.size(1), device=head.device)
+        offset = positions.view(1, 1, -1).expand(word.size(0), -1, -1) - positions.view(1, -1, 1).expand(word.size(0), -1, -1)
+    if self.args["linearization"]:
+        linear = self.linearization(hidden, hidden).squeeze(3)
+        arcs += F.logsigmoid(linear * torch.sign(offset).float())
+    if self.args["distance"]:
+        predicted = 1 + F.softplus(self.distance(hidden, hidden).squeeze(3))
+        arcs += -torch.log((torch.abs(offset).float() - predicted) ** 2 / 2 + 1)
+    arcs.masked_fill_(torch.eye(head.size(-1) + 1, dtype=torch.bool, device=head.device).unsqueeze(0), -float("inf"))
+    arc_scores = F.log_softmax(arcs, 2).numpy()
+
+    trees = [model.chuliu_edmonds_one_root(arc_scores[i][:n, :n]) for i, n in enumerate(sentlens)]
+
+    # Label scores of the chosen arcs: the deep biaffine's two layers, then per token
+    # sum_ij dep_i W_ijo head_j + b_o, with head the hidden state of the token's chosen head.
+    scorer = self.deprel
+    dep_states = _with_ones(scorer.hidden_func(scorer.W1(hidden)))
+    head_states = _with_ones(scorer.hidden_func(scorer.W2(hidden)))
+    bilinear = scorer.scorer.W_bilin
+    i_size, j_size, out = bilinear.weight.shape
+    weight = bilinear.weight.permute(0, 2, 1).reshape(i_size, out * j_size)
+    heads = np.zeros(word.shape[:1] + (hidden.size(1),), dtype=np.int64)
+    for i, tree in enumerate(trees):
+        heads[i, :len(tree)] = tree
+    chosen = torch.gather(head_states, 1, torch.from_numpy(heads).unsqueeze(2).expand(-1, -1, j_size))
+    flat_dep, flat_head = dep_states.reshape(-1, i_size), chosen.reshape(-1, j_size, 1)
+    labels = torch.empty(flat_dep.size(0), out)
+    for start in range(0, flat_dep.size(0), LABEL_CHUNK):
+        stop = start + LABEL_CHUNK
+        inner = (flat_dep[start:stop] @ weight).view(-1, out, j_size)
+        labels[start:stop] = inner.bmm(flat_head[start:stop]).squeeze(2)
+    best = (labels + bilinear.bias).argmax(1).view(len(trees), -1).numpy()
+
+    vocab = self.vocab["deprel"]
+    results = []
+    for i, (n, tree) in enumerate(zip(sentlens, trees)):
+        raw_ids = best[i, 1:n].tolist()
+        relations = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
+        if resolve_head_constraints and head_constraints.find_head_constraint_violations(tree, relations):
+            table = bilinear(dep_states[i:i + 1, :n], head_states[i:i + 1, :n])
+            table = F.log_softmax(table, 3)[0].numpy()
+            tree, raw_ids = model.resolve_head_constraint_violations(arc_scores[i][:n, :n], table, tree, vocab)
+            relations = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
+        results.append([[tree[j + 1], relations[j]] for j in range(n - 1)])
+    return results
+
+
 # The modules that import get_long_tensor by name, for the tagger, parser and NER.
 _LONG_TENSOR_USERS = ("stanza.models.ner.data", "stanza.models.ner.model", "stanza.models.pos.data",
                       "stanza.models.depparse.data", "stanza.models.common.char_model")
@@ -178,9 +269,14 @@ def apply() -> None:
 
     from stanza.models.common import data, vocab
 
+    from stanza.models.common import biaffine
+
     _ORIGINALS.update(tarjan=chuliu_edmonds.tarjan, model_one_root=model.chuliu_edmonds_one_root,
                       viterbi=trainer.viterbi_decode, long_tensor=data.get_long_tensor,
-                      id2unit=vocab.CompositeVocab.id2unit)
+                      id2unit=vocab.CompositeVocab.id2unit, graph_predict=model.GraphParser.predict,
+                      pairwise=biaffine.PairwiseBilinear.forward)
+    model.GraphParser.predict = graph_parser_predict
+    biaffine.PairwiseBilinear.forward = pairwise_bilinear
     vocab.CompositeVocab.id2unit = composite_id2unit
     chuliu_edmonds.tarjan = tarjan          # used by Stanza's own search, for the sentences that need it
     model.chuliu_edmonds_one_root = chuliu_edmonds_one_root
@@ -201,7 +297,11 @@ def restore() -> None:
 
     from stanza.models.common import vocab
 
+    from stanza.models.common import biaffine
+
     vocab.CompositeVocab.id2unit = _ORIGINALS["id2unit"]
+    model.GraphParser.predict = _ORIGINALS["graph_predict"]
+    biaffine.PairwiseBilinear.forward = _ORIGINALS["pairwise"]
     chuliu_edmonds.tarjan = _ORIGINALS["tarjan"]
     model.chuliu_edmonds_one_root = _ORIGINALS["model_one_root"]
     trainer.viterbi_decode = _ORIGINALS["viterbi"]

@@ -56,15 +56,64 @@ def test_the_parse_of_an_article_is_the_same_with_and_without_them():
     text = ("Mayor Brandon Johnson signed an executive order on Saturday. “We may see militarized immigration "
             "enforcement,” Johnson said at a news conference. The White House called the order “a stunt.” "
             "Gov. JB Pritzker, who spoke after him, said the state would sue. “We will not back down,” he said.")
+    fast, slow = _parse_both_ways(text)
+    assert [(t.head, t.deprel, t.ner) for t in fast.tokens] == [(t.head, t.deprel, t.ner) for t in slow.tokens]
+
+
+def _parse_both_ways(text):
+    """The article parsed with the replacements and with Stanza's own functions."""
+    from quotes import nlp
     stanza_speedups.apply()
     fast = pipeline.parse(text)
     stanza_speedups.restore()
     try:
-        from quotes import nlp
         slow = pipeline.from_stanza(text, nlp.parse(text, None, pipeline.syntax_ranges(text)), fast.processors)
     finally:
         stanza_speedups.apply()
-    assert [(t.head, t.deprel, t.ner) for t in fast.tokens] == [(t.head, t.deprel, t.ner) for t in slow.tokens]
+    return fast, slow
+
+
+def test_a_head_with_two_subjects_is_repaired_as_stanza_repairs_it():
+    # The labels are scored for the chosen arcs only. Where Stanza is asked to repair a head
+    # with two subjects (off in the bundled parser's settings), that sentence needs the whole
+    # label table and Stanza's repair. Favouring nsubj makes the parser give heads two of them.
+    from stanza.models.common.vocab import VOCAB_PREFIX_SIZE
+
+    from quotes import nlp
+    processor = nlp.get_pipeline().processors["depparse"]
+    model = processor.trainer.model
+    bias = model.deprel.scorer.W_bilin.bias
+    nsubj = model.vocab["deprel"].unit2id("nsubj") - VOCAB_PREFIX_SIZE
+    text = ("“The mayor and the governor told reporters the city had lost the case,” the aide said. "
+            "“Voters want answers,” Johnson told the council on Monday.")
+    kept, setting = bias.data[nsubj].item(), processor.config.get("resolve_head_constraints")
+    bias.data[nsubj] += 5.0
+    processor.config["resolve_head_constraints"] = True
+    try:
+        fast, slow = _parse_both_ways(text)
+    finally:
+        bias.data[nsubj] = kept
+        processor.config["resolve_head_constraints"] = setting
+    assert [(t.head, t.deprel) for t in fast.tokens] == [(t.head, t.deprel) for t in slow.tokens]
+    subjects = [t.head for t in fast.tokens if t.deprel == "nsubj"]
+    assert len(subjects) >= 3                        # the favoured label took hold
+    assert len(subjects) == len(set(subjects))       # and no head kept two
+
+
+def test_pairwise_scores_are_stanza_s(stanza_decoding):
+    import torch
+    from stanza.models.common.biaffine import PairwiseBilinear
+    torch.manual_seed(5)
+    for outputs in (1, 54):
+        layer = PairwiseBilinear(17, 17, outputs)
+        torch.nn.init.normal_(layer.weight)
+        torch.nn.init.normal_(layer.bias)
+        for batch, length in ((1, 1), (3, 9), (8, 30)):
+            left, right = torch.randn(batch, length, 17), torch.randn(batch, length, 17)
+            theirs = layer(left, right)
+            ours = stanza_speedups.pairwise_bilinear(layer, left, right)
+            assert ours.shape == theirs.shape == (batch, length, length, outputs)
+            assert torch.allclose(ours, theirs, rtol=1e-5, atol=1e-4)
 
 
 def test_padded_batches_are_stanza_s(stanza_decoding):
