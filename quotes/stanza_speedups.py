@@ -169,14 +169,20 @@ def composite_id2unit(self, id):
     return found
 
 
+def _weight_by_output(bilinear):
+    """A PairwiseBilinear's weight (I x J x O) laid out as I x (O*J): rows of I-side states times
+    it give, per row, O x J products to finish with a J-side state."""
+    i_size, j_size, out = bilinear.weight.shape
+    return bilinear.weight.permute(0, 2, 1).reshape(i_size, out * j_size)
+
+
 def pairwise_bilinear(self, input1, input2):
     """Stanza's PairwiseBilinear.forward (N x L x I and N x M x J to N x L x M x O scores): one
-    matrix product with the weight laid out as I x (O*J), then one batched product, the same
-    sums as Stanza's two einsums without their copies of the operands."""
+    matrix product, then one batched product, the same sums as Stanza's two einsums without
+    their copies of the operands."""
     n, length, i_size = input1.shape
-    m, j_size, out = input2.shape[1], self.input2_size, self.output_size
-    weight = self.weight.permute(0, 2, 1).reshape(i_size, out * j_size)
-    inner = (input1.reshape(n * length, i_size) @ weight).view(n, length * out, j_size)
+    m, out = input2.shape[1], self.output_size
+    inner = (input1.reshape(n * length, i_size) @ _weight_by_output(self)).view(n, length * out, -1)
     scores = inner.bmm(input2.transpose(1, 2)).view(n, length, out, m).permute(0, 1, 3, 2)
     return scores + self.bias
 
@@ -227,7 +233,7 @@ def graph_parser_predict(self, word, word_mask, wordchars, wordchars_mask, upos,
     head_states = _with_ones(scorer.hidden_func(scorer.W2(hidden)))
     bilinear = scorer.scorer.W_bilin
     i_size, j_size, out = bilinear.weight.shape
-    weight = bilinear.weight.permute(0, 2, 1).reshape(i_size, out * j_size)
+    weight = _weight_by_output(bilinear)
     heads = np.zeros(word.shape[:1] + (hidden.size(1),), dtype=np.int64)
     for i, tree in enumerate(trees):
         heads[i, :len(tree)] = tree
@@ -263,13 +269,9 @@ def apply() -> None:
     """Install the replacements in Stanza (once per process; later calls do nothing)."""
     if _ORIGINALS:
         return
-    from stanza.models.common import chuliu_edmonds
+    from stanza.models.common import biaffine, chuliu_edmonds, data, vocab
     from stanza.models.depparse import model
     from stanza.models.ner import trainer
-
-    from stanza.models.common import data, vocab
-
-    from stanza.models.common import biaffine
 
     _ORIGINALS.update(tarjan=chuliu_edmonds.tarjan, model_one_root=model.chuliu_edmonds_one_root,
                       viterbi=trainer.viterbi_decode, long_tensor=data.get_long_tensor,
@@ -291,13 +293,9 @@ def restore() -> None:
     """Put Stanza's own functions back."""
     if not _ORIGINALS:
         return
-    from stanza.models.common import chuliu_edmonds
+    from stanza.models.common import biaffine, chuliu_edmonds, vocab
     from stanza.models.depparse import model
     from stanza.models.ner import trainer
-
-    from stanza.models.common import vocab
-
-    from stanza.models.common import biaffine
 
     vocab.CompositeVocab.id2unit = _ORIGINALS["id2unit"]
     model.GraphParser.predict = _ORIGINALS["graph_predict"]
