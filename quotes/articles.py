@@ -33,6 +33,8 @@ import stat
 import sys
 import urllib.parse
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from . import fetch, webpages
@@ -65,6 +67,11 @@ TEXT_CONTROLS = frozenset(b"\t\n\r\f")
 # a line such as "http://example.com" is not mistaken for a key.
 HEADER_LINE = re.compile(r"([A-Za-z][A-Za-z0-9_-]*)[ \t]*:(?:[ \t]+(.*?))?[ \t]*")
 
+# Whether a link inside a folder being read may lead out of it (--follow-links): a folder of
+# downloaded or unpacked files can hold `x.txt -> /etc/passwd`. Set for one command by
+# following_links(); load(follow_links=...) overrides it.
+_FOLLOW_LINKS: ContextVar[bool] = ContextVar("follow_links", default=False)
+
 
 class Unreadable(Exception):
     """A file that cannot become an article; the message is the reason."""
@@ -74,19 +81,24 @@ class Unreadable(Exception):
 # Public API
 # --------------------------------------------------------------------------
 
-def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None = None) -> Iterator[Article | Skipped]:
+def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None = None,
+         follow_links: bool | None = None) -> Iterator[Article | Skipped]:
     """Yield an Article or a Skipped record for every input found under `paths`.
 
     Each path is a file, a folder (walked recursively in sorted order), an http(s)
     link, or "-" for standard input. `outlet` is a default for articles that do not
     name their own; `encoding` is the encoding of text files (.txt, .md, .csv and
-    standard input) where it is not UTF-8.
+    standard input) where it is not UTF-8. A link inside a folder that leads out of the folder
+    is skipped unless `follow_links` (None: as following_links() set it, else False); a path
+    given here is read even where it is a link.
     """
     # A single string would otherwise be iterated character by character.
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     if encoding is not None:
         check_encoding(encoding)
+    if follow_links is None:
+        follow_links = _FOLLOW_LINKS.get()
     for given in paths:
         path = os.fspath(given)
         if path == STDIN:
@@ -97,7 +109,7 @@ def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None =
             yield Skipped(path, "no such file or folder")
             continue
         else:
-            found = (_load_folder(path, outlet, encoding) if os.path.isdir(path)
+            found = (_load_folder(path, outlet, encoding, follow_links) if os.path.isdir(path)
                      else _load_named_file(path, outlet, encoding))
         for item in found:
             if isinstance(item, Article) and len(item.text) > MAX_ARTICLE_CHARS:
@@ -105,6 +117,17 @@ def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None =
                                            f"is {MAX_ARTICLE_CHARS:,}): split it into articles")
             else:
                 yield item
+
+
+@contextmanager
+def following_links(follow: bool = True) -> Iterator[None]:
+    """Within the block, load() follows links that lead out of a folder where `follow` (what
+    --follow-links sets for the one command that reads the inputs through the index)."""
+    token = _FOLLOW_LINKS.set(follow)
+    try:
+        yield
+    finally:
+        _FOLLOW_LINKS.reset(token)
 
 
 def build_article(text: str, *, id: str, source: str, outlet: str | None = None,
@@ -169,10 +192,11 @@ def _load_named_file(path: str, outlet: str | None, encoding: str | None) -> Ite
     yield from _load_file(path, outlet, encoding)
 
 
-def _load_folder(folder: str, outlet: str | None, encoding: str | None) -> Iterator[Article | Skipped]:
+def _load_folder(folder: str, outlet: str | None, encoding: str | None,
+                 follow_links: bool = False) -> Iterator[Article | Skipped]:
     """Read every usable file under `folder`, or say that there is none."""
     found = False
-    for item in _walk(folder):
+    for item in _walk(folder, follow_links):
         found = True
         if isinstance(item, Skipped):
             yield item
@@ -182,15 +206,18 @@ def _load_folder(folder: str, outlet: str | None, encoding: str | None) -> Itera
         yield Skipped(folder, NO_FILES)
 
 
-def _walk(folder: str) -> Iterator[str | Skipped]:
+def _walk(folder: str, follow_links: bool = False) -> Iterator[str | Skipped]:
     """Yield the usable file paths under `folder`, depth first, sorted by name.
 
     Files and subfolders are sorted together by name. Hidden entries are
     skipped. The real path of every folder entered is remembered, so a
-    symlink loop (or two links to one folder) is entered only once.
+    symlink loop (or two links to one folder) is entered only once. A link
+    that leads out of `folder` is a Skipped unless follow_links: whoever
+    wrote the folder chose where it points.
     """
     visited: set[str] = set()
     base = folder.rstrip("/" + os.sep) or folder   # "seeds/" and "seeds" give "seeds/x.txt"
+    inside = os.path.realpath(base)
 
     def visit(current: str) -> Iterator[str | Skipped]:
         real = os.path.realpath(current)
@@ -209,12 +236,22 @@ def _walk(folder: str) -> Iterator[str | Skipped]:
             if name.startswith("."):
                 continue
             path = os.path.join(current, name)
-            if os.path.isdir(path):
+            is_dir = os.path.isdir(path)
+            if not is_dir and os.path.splitext(name)[1].lower() not in SUFFIXES:
+                continue
+            if not follow_links and os.path.islink(path) and not _within(os.path.realpath(path), inside):
+                yield Skipped(path, f"a link that leads outside {base}; --follow-links to index it")
+            elif is_dir:
                 yield from visit(path)
-            elif os.path.splitext(name)[1].lower() in SUFFIXES:
+            else:
                 yield path
 
     yield from visit(base)
+
+
+def _within(path: str, folder: str) -> bool:
+    """True where the real path `path` is `folder` or under it (both resolved)."""
+    return os.path.commonpath([path, folder]) == folder
 
 
 # --------------------------------------------------------------------------
@@ -308,7 +345,9 @@ def _page_article(data: bytes, *, source: str, default_id: str, outlet: str | No
                   url: str | None = None) -> Article | Skipped:
     if len(data) > MAX_PAGE_BYTES:
         return Skipped(source, f"web page too large ({_mib(len(data))}; the limit is {_mib(MAX_PAGE_BYTES)})")
-    if _looks_binary(data[:BINARY_SAMPLE]):
+    # A stray NUL in a page that starts as HTML is a control character like the others (see
+    # webpages.read_page), not the mark of an image or a PDF saved under .html.
+    if _looks_binary(data[:BINARY_SAMPLE], nul_is_binary=not webpages.looks_like_html(data)):
         return Skipped(source, "binary file, not a web page")
     try:
         page = webpages.read_page(data, url)
@@ -434,12 +473,12 @@ def check_encoding(encoding: str) -> None:
         raise LookupError(f"unknown encoding '{encoding}' (try utf-8, cp1252, latin-1 or utf-16)") from None
 
 
-def _looks_binary(codes: Iterable[int]) -> bool:
-    """True when a NUL or more than a few percent control characters occur."""
+def _looks_binary(codes: Iterable[int], nul_is_binary: bool = True) -> bool:
+    """True when a NUL (where nul_is_binary) or more than a few percent control characters occur."""
     total = controls = 0
     for code in codes:
         total += 1
-        if code == 0:
+        if code == 0 and nul_is_binary:
             return True
         if (code < 0x20 and code not in TEXT_CONTROLS) or code == 0x7F:
             controls += 1
@@ -585,33 +624,59 @@ def _load_csv(path: str, outlet: str | None, encoding: str | None) -> Iterator[A
     header_line = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=lambda mark: (header_line.count(mark), mark == ","))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [name.strip().lower() for name in next(reader)]
-    except (StopIteration, csv.Error):
+    rows_read = _csv_rows(reader, field_limit=len(text))
+    header = next(rows_read, None)
+    if header is None or isinstance(header, csv.Error):
         yield Skipped(path, "no header row")
         return
+    header = [name.strip().lower() for name in header]
     if "text" not in header:
         yield Skipped(path, f'no "text" column (columns: {", ".join(header) or "none"})')
         return
     stem = Path(path).stem
     rows = 0
-    try:
-        for row in reader:
-            if not any(cell.strip() for cell in row):
-                continue
+    for row in rows_read:
+        source = f"{path}:{reader.line_num}"
+        if isinstance(row, csv.Error):
             rows += 1
-            source = f"{path}:{reader.line_num}"
-            record = dict(zip(header, row))
-            body = record.get("text") or ""
-            if not body.strip():
-                yield Skipped(source, 'empty "text"')
-                continue
-            meta = {key: record.get(key) for key in METADATA_KEYS}
-            yield _article(body, meta, source=source, default_id=f"{stem}-{reader.line_num}", outlet=outlet)
-    except csv.Error as error:
-        yield Skipped(f"{path}:{reader.line_num}", f"not valid CSV ({error})")
+            yield Skipped(source, f"not valid CSV ({row})")
+            continue
+        if not any(cell.strip() for cell in row):
+            continue
+        rows += 1
+        record = dict(zip(header, row))
+        body = record.get("text") or ""
+        if not body.strip():
+            yield Skipped(source, 'empty "text"')
+            continue
+        meta = {key: record.get(key) for key in METADATA_KEYS}
+        yield _article(body, meta, source=source, default_id=f"{stem}-{reader.line_num}", outlet=outlet)
     if rows == 0:
         yield Skipped(path, "no rows after the header")
+
+
+def _csv_rows(reader, field_limit: int) -> Iterator[list[str] | csv.Error]:
+    """The reader's rows, each read with the csv module's cell limit at `field_limit`; a row the
+    reader cannot parse is its csv.Error instead, and the rows after it still come.
+
+    The module's own limit, 131,072 characters, is a tenth of MAX_ARTICLE_CHARS, and a cell over
+    it stops the reader in the middle of its row, so that the rest of the row (an article's later
+    paragraphs) would be read as rows of its own. The caller passes the length of the whole file,
+    which is already in memory (MAX_BYTES), so every cell is read whole, and an article over
+    MAX_ARTICLE_CHARS is named by load() with its row and length. The limit is process-wide: it
+    is set only while the reader parses a row and restored before the row is handed on.
+    """
+    while True:
+        previous = csv.field_size_limit(field_limit)
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            row = error         # the reader starts afresh on the next line
+        finally:
+            csv.field_size_limit(previous)
+        yield row
 
 
 # --------------------------------------------------------------------------

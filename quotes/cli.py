@@ -48,6 +48,12 @@ def _encoding_option(f):
                              "(cp1252, latin-1, utf-16 …). Web pages declare their own.")(f)
 
 
+def _follow_links_option(f):
+    return click.option("--follow-links", is_flag=True,
+                        help="Read links inside a folder that lead outside it (skipped by default: a folder of "
+                             "downloaded files may link to any file you can read).")(f)
+
+
 def _format_option(choices, default="table"):
     return click.option("--format", "fmt", type=click.Choice(choices), default=default, show_default=True,
                         help="Output format.")
@@ -155,9 +161,10 @@ def main():
 @click.option("--reanalyse", is_flag=True, help="Analyse every article in the index again, whatever analysed it.")
 @click.option("--from-jsonl", "from_jsonl", is_flag=True,
               help="PATHs hold analysed articles (python -m quotes.distributed output): load them, no parsing.")
+@_follow_links_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, notes or summary (skipped inputs still show).")
 @_color_option
-def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, quiet):
+def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, follow_links, quiet):
     """Parse articles and add their quotes to the index.
 
     PATH is a .txt, .md, .jsonl or .csv file, a saved web page (.html, .htm), a
@@ -180,6 +187,7 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, quie
       quotes index saved-pages/ https://example.com/news/story.html
       pbpaste | quotes index -             an article pasted from the clipboard
     """
+    from .articles import following_links
     from .nlp import ModelsUnavailable
     if from_jsonl and (reanalyse or not paths):
         raise click.UsageError("--from-jsonl needs the PATHs of results files, and takes no --reanalyse")
@@ -188,8 +196,10 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, quie
     store = _open_index(db, create=True)
     progress = _TerminalProgress(quiet)
     try:
-        report = store.load_results(paths, progress=progress) if from_jsonl else store.add(
-            paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress, encoding=encoding)
+        with following_links(follow_links):
+            report = store.load_results(paths, progress=progress) if from_jsonl else store.add(
+                paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress,
+                encoding=encoding)
     except ModelsUnavailable as error:
         _fail(str(error))     # what was saved stays; the next run links and groups it
     except IndexInterrupted as stop:
@@ -353,8 +363,9 @@ def speakers(fmt, explain, db):
 @click.option("--all", "include_all", is_flag=True,
               help="Also print titles, nicknames and scare quotes (one quoted word with no speaker): words nobody said.")
 @_models_option
+@_follow_links_option
 @_color_option
-def extract(paths, fmt, outlet, encoding, include_all, models):
+def extract(paths, fmt, outlet, encoding, include_all, models, follow_links):
     """Quotes and speakers straight from files, links or standard input (-), without an index.
 
     JSON Lines (the default) prints one object per quote: article (the path as
@@ -369,7 +380,7 @@ def extract(paths, fmt, outlet, encoding, include_all, models):
     from . import nlp, pipeline
     records, skipped = [], 0
     try:
-        for item in pipeline.extract_files(paths, outlet, models, include_all, encoding):
+        for item in pipeline.extract_files(paths, outlet, models, include_all, encoding, follow_links):
             if isinstance(item, Skipped):
                 _report_skip(item)
                 skipped += 1

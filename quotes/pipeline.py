@@ -64,16 +64,18 @@ def extract(text: str, models: str | None = None, article_id: str = "text") -> l
 
 
 def extract_files(paths: Iterable[str], outlet: str | None = None, models: str | None = None,
-                  include_all: bool = False, encoding: str | None = None) -> Iterator[tuple[Article, list[Quote]] | Skipped]:
+                  include_all: bool = False, encoding: str | None = None,
+                  follow_links: bool = False) -> Iterator[tuple[Article, list[Quote]] | Skipped]:
     """Each article's quotes from files and folders (what `quotes extract` prints), or a Skipped
     for an input that could not be read or analysed, in input order.
 
-    Titles, nicknames and scare quotes are left out unless include_all. Raises
+    Titles, nicknames and scare quotes are left out unless include_all; links in a folder that
+    lead outside it are read only with follow_links (see articles.load). Raises
     nlp.ModelsUnavailable before any work where the models cannot be loaded.
     """
     from . import batch
     loaded = []
-    for item in load(paths, outlet=outlet, encoding=encoding):
+    for item in load(paths, outlet=outlet, encoding=encoding, follow_links=follow_links):
         if isinstance(item, Skipped):
             yield item
         else:

@@ -24,10 +24,17 @@ GATES = ['//*[contains(@id, "paywall") or contains(@class, "paywall")]',
          '//*[contains(@id, "sign-in-gate") or contains(@class, "sign-in-gate") or contains(@id, "signin-gate")]',
          '//*[contains(@class, "subscription-widget") or contains(@class, "subscribe-prompt")]']
 HTML_SNIFF = (b"<!doctype html", b"<html", b"<head", b"<body", b"<?xml")
+# Control characters a page may hold that no browser shows and that XML cannot hold: lxml refuses
+# them in element text, and trafilatura 2.0 (which setup.cfg allows) then found no article at all
+# in a page with one. Form feed is white space in HTML, so it becomes a space; the others go.
+HIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
+# libxml2 stops building a page's tree at this depth ("Excessive depth in document: 256"), and
+# everything after that point is lost; real news pages nest some 20-40 levels.
+TOO_DEEP = re.compile(r"Excessive depth in document: (\d+)")
 
 
 class NotAnArticle(ValueError):
-    """A page in which no article text was found; the message says so in one line."""
+    """A page from which no article can be read; the message says why in one line."""
 
 
 @dataclass(frozen=True)
@@ -49,11 +56,16 @@ def looks_like_html(data: bytes) -> bool:
 def read_page(data: bytes, url: str | None = None) -> Page:
     """The article in an HTML page (bytes; the page's own charset is honoured).
 
-    Raises NotAnArticle where the page holds no article text (an index page, a cookie wall).
+    Raises NotAnArticle where the page holds no article text (an index page, a cookie wall) or
+    its markup is nested too deep to be read whole.
     """
     import trafilatura     # imported here: half a second that plain-text runs never pay
+    from trafilatura.utils import decode_file
 
-    found = trafilatura.bare_extraction(data, url=url, with_metadata=True, include_comments=False,
+    html = decode_file(data)      # as trafilatura decodes a page: its declared or detected charset
+    html = _without_controls(html)
+    _check_depth(html)
+    found = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
                                         include_tables=False, include_images=False, favor_precision=True,
                                         prune_xpath=GATES)
     text = (getattr(found, "text", None) or "").strip() if found is not None else ""
@@ -64,6 +76,21 @@ def read_page(data: bytes, url: str | None = None) -> Page:
         outlet = _publisher(data) or outlet     # schema.org microdata, which trafilatura does not read
     return Page(text=text, outlet=outlet, title=_untagged(_clean(found.title), outlet), author=_clean(found.author),
                 published=_clean(found.date), url=_clean(found.url) or url)
+
+
+def _check_depth(html: str) -> None:
+    """Raise NotAnArticle where the HTML parser would stop at its depth limit: the article found
+    in what came before would be cut short, or missing, without a word."""
+    import lxml.html
+    parser = lxml.html.HTMLParser(encoding="utf-8", collect_ids=False)
+    try:        # as bytes: a str that declares an encoding (<?xml … encoding=…?>) is refused
+        lxml.html.fromstring(html.encode("utf-8", "surrogatepass"), parser=parser)
+    except lxml.etree.ParserError:
+        return                  # nothing to parse: extraction says so
+    for error in parser.error_log:
+        deep = TOO_DEEP.search(error.message)
+        if deep:
+            raise NotAnArticle(f"markup nested deeper than {deep.group(1)} levels, where the HTML parser stops")
 
 
 def _untagged(title: str | None, outlet: str | None) -> str | None:
@@ -90,8 +117,13 @@ def _publisher(data: bytes) -> str | None:
     return None
 
 
+def _without_controls(text: str) -> str:
+    """The text as a browser shows it: form feeds as spaces, other HIDDEN_CONTROLS dropped."""
+    return HIDDEN_CONTROLS.sub("", text.replace("\x0c", " "))
+
+
 def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    value = " ".join(value.split())
+    value = " ".join(HIDDEN_CONTROLS.sub(" ", value).split())    # microdata is read from the page as given
     return value or None

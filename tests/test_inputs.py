@@ -176,3 +176,124 @@ def test_a_binary_or_oversized_page_is_one_line_before_any_extraction(tmp_path, 
     assert _only(binary) == Skipped(str(binary), "binary file, not a web page")
     monkeypatch.setattr(articles_module, "MAX_PAGE_BYTES", 1024)
     assert _only(PAGES / "hospital-strike.html").reason.startswith("web page too large (")
+
+
+# --- untrusted inputs (issue 27): no silent loss, no escape from a folder, the true reason ------
+
+def _extract(*args, **kwargs):
+    return CliRunner().invoke(main, ["extract", *map(str, args)], **kwargs)
+
+
+def _speeches(result) -> list[tuple[str, str, str]]:
+    """(article, text, speaker) for every quote in `quotes extract --format jsonl` output."""
+    return [(r["article"], r["text"], r["speaker"]) for r in map(json.loads, result.stdout.splitlines())]
+
+
+def test_a_csv_cell_longer_than_the_csv_module_allows_is_read_and_so_are_the_rows_after_it(tmp_path):
+    # 200,000 characters: beyond the csv module's 131,072, well inside the article limit. The blank
+    # padding keeps the parse short; the quote after it is what the lost row used to hold.
+    import csv
+    long = "“We will win,” Mayor Ann Lee said on Monday." + " " * 200_000 + "“It is over,” said Paul Whitman."
+    export = tmp_path / "export.csv"
+    export.write_text(f'id,text\nlong,"{long}"\nnext,"“Fine,” said Tom Reyes."\n', encoding="utf-8")
+    limit = csv.field_size_limit()
+    result = _extract(export)
+    assert result.exit_code == 0, result.output
+    assert [(a, s) for a, _, s in _speeches(result)] == [(f"{export}:2", "Ann Lee"), (f"{export}:2", "Paul Whitman"),
+                                                        (f"{export}:3", "Tom Reyes")]
+    assert csv.field_size_limit() == limit          # a library user's csv module is left as it was
+
+
+def test_a_csv_row_that_cannot_be_read_is_named_by_its_line_and_the_rows_after_it_are_indexed(tmp_path):
+    export = tmp_path / "export.csv"
+    export.write_text('id,text\nfirst,"“Yes,” said Tom Reyes."\n'
+                      f'huge,"{"word " * 240_000}"\n'
+                      'last,"“It is over,” said Paul Whitman, the chief executive."\n', encoding="utf-8")
+    db = tmp_path / "q.db"
+    result = CliRunner().invoke(main, ["index", str(export), "--db", str(db), "--quiet"])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"quotes: skipped {export}:3: article too long to analyse (1,200,000 "
+                                          "characters; the limit is 1,000,000): split it into articles"]
+    listed = json.loads(CliRunner().invoke(main, ["list", "--db", str(db), "--format", "json"]).stdout)
+    assert [(q["source"], q["speaker"]) for q in listed] == [(f"{export}:2", "Tom Reyes"),
+                                                             (f"{export}:4", "Paul Whitman")]
+
+
+@pytest.fixture
+def linked_folder(tmp_path):
+    """news/ with a story, a link to it, and two links out of news/: to a file and to a folder."""
+    news, private = tmp_path / "news", tmp_path / "private"
+    news.mkdir()
+    private.mkdir()
+    (news / "story.txt").write_text("“We will win,” Mayor Ann Lee said on Monday.", encoding="utf-8")
+    (private / "notes.txt").write_text("“Nobody may read this,” said Tom Reyes.", encoding="utf-8")
+    (news / "again.txt").symlink_to("story.txt")                 # stays inside news/
+    (news / "notes.txt").symlink_to(private / "notes.txt")
+    (news / "private").symlink_to(private, target_is_directory=True)
+    return news
+
+
+def test_a_link_out_of_a_folder_is_skipped_in_one_line_and_links_inside_it_are_read(linked_folder):
+    news = linked_folder
+    result = _extract(news)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"quotes: skipped {news}/notes.txt: a link that leads outside {news}; --follow-links to index it",
+        f"quotes: skipped {news}/private: a link that leads outside {news}; --follow-links to index it"]
+    assert [(a, s) for a, _, s in _speeches(result)] == [(f"{news}/again.txt", "Ann Lee"), (f"{news}/story.txt", "Ann Lee")]
+
+
+def test_index_follow_links_reads_links_out_of_a_folder(linked_folder, tmp_path):
+    db = tmp_path / "q.db"
+    result = CliRunner().invoke(main, ["index", str(linked_folder), "--follow-links", "--db", str(db), "--quiet"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(CliRunner().invoke(main, ["list", "--db", str(db), "--format", "json"]).stdout)
+    assert sorted(q["source"] for q in listed) == [f"{linked_folder}/{name}" for name in
+                                                   ("again.txt", "notes.txt", "private/notes.txt", "story.txt")]
+
+
+def test_a_link_the_user_names_is_read_wherever_it_leads(linked_folder):
+    result = _extract(linked_folder / "notes.txt")
+    assert result.exit_code == 0, result.output
+    assert _speeches(result) == [(f"{linked_folder}/notes.txt", "Nobody may read this,", "Tom Reyes")]
+
+
+def test_a_page_with_control_characters_is_read_as_a_browser_shows_it(tmp_path):
+    # NUL, SOH, VT, ESC and a form feed (white space in HTML) inside the article's paragraphs.
+    clean = PAGES / "hospital-strike.html"
+    html = clean.read_bytes()
+    paragraphs = [i for i in range(len(html)) if html.startswith(b"<p>", i)]
+    for at, control in sorted(zip(paragraphs, [b"\x00", b"\x01", b"\x0b", b"\x1b"]), reverse=True):
+        html = html[:at + 3] + control + html[at + 3:]
+    page = tmp_path / "strike.html"
+    page.write_bytes(html.replace(b"Paul Whitman", b"Paul\x0cWhitman"))
+    result = _extract(page)
+    assert result.exit_code == 0, result.output
+    assert [q[1:] for q in _speeches(result)] == [q[1:] for q in _speeches(_extract(clean))]
+
+
+def test_a_page_nested_too_deep_to_read_says_so(tmp_path):
+    html = (PAGES / "hospital-strike.html").read_bytes()
+    at = html.index(b"<body>") + len(b"<body>")
+    page = tmp_path / "nested.html"
+    page.write_bytes(html[:at] + b"<div>" * 5_000 + html[at:])
+    result = _extract(page)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [f"quotes: skipped {page}: markup nested deeper than 256 levels, "
+                                          "where the HTML parser stops"]
+
+
+def test_source_is_the_path_as_given_in_every_output(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "news").mkdir()
+    (tmp_path / "news" / "story.txt").write_text("“We will win,” Mayor Ann Lee said on Monday.", encoding="utf-8")
+    run = CliRunner().invoke
+    assert run(main, ["index", "news/story.txt", "--db", "q.db", "--quiet"]).exit_code == 0
+    (row,) = json.loads(run(main, ["list", "--db", "q.db", "--format", "json"]).stdout)
+    assert row["source"] == "news/story.txt"
+    assert "(news/story.txt)" in run(main, ["show", str(row["id"]), "--db", "q.db"]).stdout
+    assert run(main, ["extract", "news", "--format", "csv"]).stdout.splitlines()[1].startswith("news/story.txt,")
+    # The same file by another relative spelling is the same article, not a second one.
+    again = run(main, ["index", "./news/story.txt", "--db", "q.db"])
+    assert again.exit_code == 0 and "indexed 0 articles" in again.stderr, again.output
+    assert len(json.loads(run(main, ["list", "--db", "q.db", "--format", "json"]).stdout)) == 1
