@@ -82,13 +82,14 @@ class Unreadable(Exception):
 # --------------------------------------------------------------------------
 
 def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None = None,
-         follow_links: bool | None = None) -> Iterator[Article | Skipped]:
+         timeout: float | None = None, follow_links: bool | None = None) -> Iterator[Article | Skipped]:
     """Yield an Article or a Skipped record for every input found under `paths`.
 
     Each path is a file, a folder (walked recursively in sorted order), an http(s)
     link, or "-" for standard input. `outlet` is a default for articles that do not
     name their own; `encoding` is the encoding of text files (.txt, .md, .csv and
-    standard input) where it is not UTF-8. A link inside a folder that leads out of the folder
+    standard input) where it is not UTF-8; `timeout` is the seconds a link's whole fetch may
+    take (None: fetch.TIMEOUT_SECONDS). A link inside a folder that leads out of the folder
     is skipped unless `follow_links` (None: as following_links() set it, else False); a path
     given here is read even where it is a link.
     """
@@ -104,7 +105,7 @@ def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None =
         if path == STDIN:
             found = iter([_load_stdin(outlet, encoding)])
         elif fetch.is_url(path):
-            found = iter([_load_url(path, outlet)])
+            found = iter([_load_url(path, outlet, timeout)])
         elif not os.path.lexists(path):
             yield Skipped(path, "no such file or folder")
             continue
@@ -358,10 +359,10 @@ def _page_article(data: bytes, *, source: str, default_id: str, outlet: str | No
     return _article(page.text, meta, source=source, default_id=default_id, outlet=outlet)
 
 
-def _load_url(url: str, outlet: str | None) -> Article | Skipped:
-    """The article at an http(s) link: fetched with a time limit, read as a page or as text."""
+def _load_url(url: str, outlet: str | None, timeout: float | None) -> Article | Skipped:
+    """The article at an http(s) link: fetched within `timeout` seconds, read as a page or as text."""
     try:
-        found = fetch.fetch(url)
+        found = fetch.fetch(url, timeout)
     except fetch.FetchError as problem:
         return Skipped(url, f"cannot fetch URL: {problem}")
     if found.content_type == "text/plain" and not webpages.looks_like_html(found.data):

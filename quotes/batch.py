@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
@@ -25,6 +28,8 @@ BATCH = 32    # articles per Stanza call: larger batches parse faster (dev: 8 â†
 # Stanza, load the models), and the parent saves and attributes meanwhile: workers pay only
 # where each gets at least this much text to parse (about CHARS_PER_WORKER / 17,000 s of Stanza).
 CHARS_PER_WORKER = 150_000
+PR_SET_PDEATHSIG = 1            # prctl option (<linux/prctl.h>): the signal to get when the parent dies
+PARENT_WATCH_SECONDS = 1.0      # where the kernel cannot be asked: how often a worker checks its parent
 
 
 def default_jobs() -> int:
@@ -66,7 +71,8 @@ def analyse_all(articles: list[Article], models: str | None = None, jobs: int = 
     keep(article), where given, is asked just before the article's batch starts; an article it
     turns down is yielded with None, not analysed (another run may have saved it meanwhile).
     Raises nlp.ModelsUnavailable where a worker process cannot load the models. Closing the
-    iterator early (or Ctrl-C) stops the worker processes at once.
+    iterator early (or Ctrl-C) stops the worker processes at once; they also end when this
+    process is killed (die_with_parent).
     """
     size, jobs = plan(len(articles), jobs, batch)
     chunks = [articles[i:i + size] for i in range(0, len(articles), size)]
@@ -99,7 +105,7 @@ def _pool(jobs: int, models: str | None) -> "ProcessPoolExecutor":
 
     # 'spawn': a forked child would inherit torch's thread pools in an unknown state.
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_start_worker, initargs=(models,))
+                               initializer=_start_worker, initargs=(models, os.getpid()))
 
 
 def _wanted(chunk: list[Article], keep: Callable[[Article], bool] | None) -> list[Article]:
@@ -119,12 +125,14 @@ def _collected(chunk: list[Article], wanted: list[Article], future) -> Iterator[
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop the workers now: a busy one would otherwise finish its batch (tens of seconds) first."""
-    pool.shutdown(wait=False, cancel_futures=True)
     terminate = getattr(pool, "terminate_workers", None)      # Python 3.14
     if terminate is not None:
         terminate()
         return
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
+    # Taken before shutdown, which forgets them (Python 3.11 sets _processes to None).
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
         process.terminate()
 
 
@@ -152,7 +160,8 @@ def analyse_chunk(chunk: list[Article], models: str | None = None) -> list[Artic
 _worker_error: str | None = None    # why this worker process could not build its pipeline
 
 
-def _start_worker(models: str | None) -> None:
+def _start_worker(models: str | None, parent: int) -> None:
+    die_with_parent(parent)
     # Ctrl-C reaches every process of the terminal's group: the parent stops the workers,
     # which must not each print a traceback of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -163,3 +172,37 @@ def _start_worker(models: str | None) -> None:
     except Exception as error:  # noqa: BLE001 - a raising initializer breaks the pool with no message
         global _worker_error
         _worker_error = f"{type(error).__name__}: {error}"
+
+
+def die_with_parent(parent: int) -> None:
+    """End this process (a worker) when `parent` ends, however it ends.
+
+    A parent killed with SIGKILL cannot stop its workers, and a worker left behind keeps its
+    models (about 600 MB) and its core. On Linux the kernel sends this process SIGKILL when the
+    parent dies (strictly, when the parent's thread that started it ends: ProcessPoolExecutor
+    starts workers from the thread that submits work, the one reading the results); elsewhere
+    a thread checks every second. A parent that died before this ran has already handed the
+    worker on to another process: then it ends now.
+    """
+    if not _kernel_kills_orphan():
+        threading.Thread(target=_watch_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _kernel_kills_orphan() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that cannot be asked."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_WATCH_SECONDS)
+    os._exit(1)

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from . import render, sheet, variants
+from .fetch import TIMEOUT_SECONDS
 from .indexing import IndexInterrupted, Progress
 from .records import Skipped
 from .store import Index, NotFound, StoreError
@@ -20,6 +22,7 @@ MODELS_HELP = ("Stanza models: 'bundled' (shipped with quotes, no network) or 'o
                "models, downloaded once into Stanza's cache). Default: $QUOTES_MODELS or bundled.")
 EXIT_SKIPPED = 1        # some inputs could not be read; everything else was processed
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a process ended by SIGINT
+EXIT_TERMINATED = 143   # SIGTERM (`kill PID`), as a shell reports a process ended by it
 
 
 def _db_option(f):
@@ -92,6 +95,28 @@ def _report_skip(skipped: Skipped) -> None:
     click.echo(f"quotes: skipped {skipped}", err=True)
 
 
+@contextmanager
+def _terminate_as_interrupt(received: list[int]):
+    """SIGTERM (`kill PID`, a job scheduler, a container stopping) stops the run as Ctrl-C does,
+    noted in `received`: the workers are stopped and what was saved is reported, where the
+    default action would end the process without a word and leave the workers running."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield       # signals reach only the main thread
+        return
+
+    def interrupt(number, frame):
+        received.append(number)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 class _TerminalProgress(Progress):
     """A run's progress on stderr: skipped inputs always; notes and a bar unless quiet."""
 
@@ -161,10 +186,12 @@ def main():
 @click.option("--reanalyse", is_flag=True, help="Analyse every article in the index again, whatever analysed it.")
 @click.option("--from-jsonl", "from_jsonl", is_flag=True,
               help="PATHs hold analysed articles (python -m quotes.distributed output): load them, no parsing.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=TIMEOUT_SECONDS, show_default=True,
+              metavar="SECONDS", help="Time for each link's whole fetch: connecting, headers and page together.")
 @_follow_links_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, notes or summary (skipped inputs still show).")
 @_color_option
-def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, follow_links, quiet):
+def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, timeout, follow_links, quiet):
     """Parse articles and add their quotes to the index.
 
     PATH is a .txt, .md, .jsonl or .csv file, a saved web page (.html, .htm), a
@@ -176,8 +203,8 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, foll
     quotes analysed (other rules, models or lexicon) are analysed again from the
     text the index keeps, so an index never mixes old and new attributions; with
     no PATH, that is all a run does. Unreadable inputs are named on stderr and
-    skipped, and the exit status is then 1. Ctrl-C keeps every article saved so
-    far: run the same command again to resume.
+    skipped, and the exit status is then 1. Ctrl-C (or SIGTERM) keeps every article
+    saved so far: run the same command again to resume.
 
     \b
     Examples:
@@ -195,18 +222,19 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, foll
         raise click.UsageError(f"no index at {db} yet: give the PATHs of the articles to index")
     store = _open_index(db, create=True)
     progress = _TerminalProgress(quiet)
+    terminated: list[int] = []
     try:
-        with following_links(follow_links):
+        with _terminate_as_interrupt(terminated), following_links(follow_links):
             report = store.load_results(paths, progress=progress) if from_jsonl else store.add(
                 paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress,
-                encoding=encoding)
+                encoding=encoding, timeout=timeout)
     except ModelsUnavailable as error:
         _fail(str(error))     # what was saved stays; the next run links and groups it
     except IndexInterrupted as stop:
         saved = stop.report.saved
         click.echo(f"quotes: interrupted: {saved} article{'s' * (saved != 1)} ({stop.report.quotes} quotes) saved "
                    f"to {db}; run the same command again to resume", err=True)
-        sys.exit(EXIT_INTERRUPTED)
+        sys.exit(EXIT_TERMINATED if terminated else EXIT_INTERRUPTED)
     finally:
         store.close()
     if not quiet:

@@ -11,8 +11,9 @@
 5. Save each article in its own transaction, in input order.
 6. Link speakers across articles and recompute the quote groups.
 
-An interrupted run (Ctrl-C) raises IndexInterrupted with what was saved: every saved
-article is whole, and the links and groups stay marked stale until the next run.
+An interrupted run (Ctrl-C, or SIGTERM where the caller turns it into KeyboardInterrupt as the
+CLI does) raises IndexInterrupted with what was saved: every saved article is whole, and the
+links and groups stay marked stale until the next run.
 """
 from __future__ import annotations
 
@@ -84,28 +85,30 @@ class Progress:
 
 
 def add(index: "Index", paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
-        reanalyse: bool = False, progress: Progress | None = None, encoding: str | None = None) -> IndexReport:
+        reanalyse: bool = False, progress: Progress | None = None, encoding: str | None = None,
+        timeout: float | None = None) -> IndexReport:
     """Analyse and store the articles at paths, and re-analyse stored articles that need it.
 
     jobs: worker processes (None: as many as the work pays for, up to the cores).
+    timeout: seconds each link's whole fetch may take (None: fetch.TIMEOUT_SECONDS).
     reanalyse: analyse every article again, stored or given, whatever analysed it.
     Raises nlp.ModelsUnavailable (nothing analysed, or what was saved stays) and IndexInterrupted.
     """
     progress = progress or Progress()
     report = IndexReport()
     try:
-        _add(index, report, progress, paths, outlet, models, jobs, reanalyse, encoding)
+        _add(index, report, progress, paths, outlet, models, jobs, reanalyse, encoding, timeout)
     except KeyboardInterrupt:
         raise IndexInterrupted(report) from None
     return report
 
 
 def _add(index: "Index", report: IndexReport, progress: Progress, paths, outlet: str | None, models: str | None,
-         jobs: int | None, reanalyse: bool, encoding: str | None = None) -> None:
+         jobs: int | None, reanalyse: bool, encoding: str | None = None, timeout: float | None = None) -> None:
     current = analyser_mod.current(models)
     todo: list[Article] = []
     again: set[str] = set()     # ids of stored articles analysed again, for the report
-    for item in articles_mod.load(paths, outlet=outlet, encoding=encoding):
+    for item in articles_mod.load(paths, outlet=outlet, encoding=encoding, timeout=timeout):
         if isinstance(item, Skipped):
             _skip(report, progress, item)
             continue
@@ -196,21 +199,26 @@ def _store(index: "Index", report: IndexReport, progress: Progress, article: Art
                 report.indexed += 1
 
 
+DEFERRED_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
 @contextmanager
 def _interrupt_deferred() -> Iterator[None]:
-    """Ctrl-C waits until the article is saved and counted, so an interrupted run reports exactly
-    what the index holds; it is then delivered to whatever handler was in place."""
+    """Ctrl-C and SIGTERM wait until the article is saved and counted, so an interrupted run reports
+    exactly what the index holds; they are then delivered to whatever handler was in place."""
     if threading.current_thread() is not threading.main_thread():
         yield       # signals reach only the main thread
         return
     received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    previous = {number: signal.signal(number, lambda number, frame: received.append(number))
+                for number in DEFERRED_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
-        if received:
-            signal.raise_signal(signal.SIGINT)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        for number in received:
+            signal.raise_signal(number)
 
 
 def _finish(index: "Index", report: IndexReport) -> None:
