@@ -65,8 +65,6 @@ def get_pipeline(models: str | None = None) -> "stanza.Pipeline":
     name = resolve_model_set(models)
     with _lock:  # two threads must not both spend seconds building the same pipeline
         if name not in _pipelines:
-            from . import stanza_speedups
-            stanza_speedups.apply()     # Stanza's own results, in less time (see that module)
             with torch_threads():
                 _pipelines[name] = _build_bundled() if name == "bundled" else _build_official()
         return _pipelines[name]
@@ -298,7 +296,8 @@ def parse_many(texts: list[str], models: str | None = None,
         pipeline = get_pipeline(models)
         used = processors_used(pipeline)
         syntax = [name for name in used if name in SYNTAX_PROCESSORS]
-        with torch_threads():
+        from . import stanza_speedups      # Stanza's own results in less time, for these calls only
+        with torch_threads(), stanza_speedups.active():
             docs = [Document([], text=texts[i]) for i in todo]
             if syntax_ranges is None or not syntax:
                 docs = pipeline.bulk_process(docs)

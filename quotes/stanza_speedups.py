@@ -29,16 +29,21 @@ a third of the parser's time (measured with cProfile), for two reasons:
    Stanza's own repair. The pairwise bilinear products are one matrix product and one batched
    product instead of two einsums that copy their operands.
 
-`apply()` installs them (idempotent); `restore()` puts Stanza's back.
+They are in place only inside `active()`, which quotes.nlp enters around its own pipeline calls:
+any other Stanza pipeline in the process runs Stanza's own code. `QUOTES_STANZA_SPEEDUPS=0` turns
+them off; with a Stanza they were not written for (see STANZA_VERSIONS), they stay off and one
+line on stderr says so (quotes.patching).
 """
 from __future__ import annotations
-
-import importlib
 
 import numpy as np
 import torch
 
-_ORIGINALS: dict[str, object] = {}
+from .patching import Patch, PatchSet
+
+# The Stanza releases whose internals these replace, as setup.cfg pins them: from, up to (excluded).
+STANZA_VERSIONS = ("1.15", "1.16")
+SWITCH = "QUOTES_STANZA_SPEEDUPS"
 
 
 def tarjan(tree: np.ndarray) -> list[np.ndarray]:
@@ -147,7 +152,8 @@ def get_long_tensor(tokens_list: list, batch_size: int, pad_id: int = 0):
         sizes.append(max(len(y) for y in x))
         x = [z for y in x for z in y]
     if len(sizes) != 1:
-        return _ORIGINALS["long_tensor"](tokens_list, batch_size, pad_id)
+        from stanza.models.common import data      # never replaced: Stanza's own
+        return data.get_long_tensor(tokens_list, batch_size, pad_id)
     out = np.full((batch_size, sizes[0]), pad_id, dtype=np.int64)
     for i, row in enumerate(tokens_list):
         out[i, :len(row)] = row
@@ -159,21 +165,31 @@ def composite_id2unit(self, id):
     remembered per vocabulary and ids: a tagged corpus has a few hundred combinations, and Stanza
     formats each of them again for every word. Only the joined string is remembered (a vocabulary
     without a separator returns a list, which a caller could change)."""
+    original = SPEEDUPS.original("stanza.models.common.vocab:CompositeVocab", "id2unit")
     if self.sep is None:
-        return _ORIGINALS["id2unit"](self, id)
+        return original(self, id)
     cache = self.__dict__.setdefault("_quotes_id2unit", {})
     key = tuple(id) if isinstance(id, (list, tuple, np.ndarray)) else id
     found = cache.get(key)
     if found is None:
-        found = cache[key] = _ORIGINALS["id2unit"](self, id)
+        found = cache[key] = original(self, id)
     return found
 
 
-def _weight_by_output(bilinear):
-    """A PairwiseBilinear's weight (I x J x O) laid out as I x (O*J): rows of I-side states times
-    it give, per row, O x J products to finish with a J-side state."""
-    i_size, j_size, out = bilinear.weight.shape
-    return bilinear.weight.permute(0, 2, 1).reshape(i_size, out * j_size)
+def weight_by_output(weight: torch.Tensor, left: int, output: int, right: int) -> torch.Tensor:
+    """A bilinear weight laid out as I x (O*J), I, O and J being its dimensions numbered left,
+    output and right: rows of left-side states times it give, per row, O x J products to finish
+    with a right-side state. Torch's einsum and nn.Bilinear copy their operands, and the backward
+    of nn.Bilinear's kernel loops over the outputs; two matrix products do neither. (Shared with
+    training/syntax_patch.py.)"""
+    return weight.permute(left, output, right).reshape(weight.size(left), -1)
+
+
+def bilinear_rows(left: torch.Tensor, weight: torch.Tensor, right: torch.Tensor) -> torch.Tensor:
+    """y[n, o] = sum_ij left[n, i] W[i, o, j] right[n, j] for N x I and N x J rows, the weight W
+    laid out by weight_by_output: one matrix product, then one batched one."""
+    outputs = weight.size(1) // right.size(1)
+    return (left @ weight).view(-1, outputs, right.size(1)).bmm(right.unsqueeze(2)).squeeze(2)
 
 
 def pairwise_bilinear(self, input1, input2):
@@ -182,7 +198,7 @@ def pairwise_bilinear(self, input1, input2):
     their copies of the operands."""
     n, length, i_size = input1.shape
     m, out = input2.shape[1], self.output_size
-    inner = (input1.reshape(n * length, i_size) @ _weight_by_output(self)).view(n, length * out, -1)
+    inner = (input1.reshape(n * length, i_size) @ weight_by_output(self.weight, 0, 2, 1)).view(n, length * out, -1)
     scores = inner.bmm(input2.transpose(1, 2)).view(n, length, out, m).permute(0, 1, 3, 2)
     return scores + self.bias
 
@@ -201,9 +217,10 @@ def graph_parser_predict(self, word, word_mask, wordchars, wordchars_mask, upos,
     """Stanza's GraphParser.predict: the arc scores and tree as Stanza makes them; the labels
     scored for the chosen arcs only (see 6 above)."""
     if self.training or self.args.get("use_arc_embedding"):
-        return _ORIGINALS["graph_predict"](self, word, word_mask, wordchars, wordchars_mask, upos, xpos, ufeats,
-                                           pretrained, lemma, head, deprel, word_orig_idx, sentlens, wordlens,
-                                           text, resolve_head_constraints=resolve_head_constraints)
+        original = SPEEDUPS.original("stanza.models.depparse.model:GraphParser", "predict")
+        return original(self, word, word_mask, wordchars, wordchars_mask, upos, xpos, ufeats, pretrained, lemma,
+                        head, deprel, word_orig_idx, sentlens, wordlens, text,
+                        resolve_head_constraints=resolve_head_constraints)
     from torch.nn import functional as F
     from stanza.models.common.vocab import VOCAB_PREFIX_SIZE
     from stanza.models.depparse import head_constraints, model
@@ -233,17 +250,16 @@ def graph_parser_predict(self, word, word_mask, wordchars, wordchars_mask, upos,
     head_states = _with_ones(scorer.hidden_func(scorer.W2(hidden)))
     bilinear = scorer.scorer.W_bilin
     i_size, j_size, out = bilinear.weight.shape
-    weight = _weight_by_output(bilinear)
+    weight = weight_by_output(bilinear.weight, 0, 2, 1)
     heads = np.zeros(word.shape[:1] + (hidden.size(1),), dtype=np.int64)
     for i, tree in enumerate(trees):
         heads[i, :len(tree)] = tree
     chosen = torch.gather(head_states, 1, torch.from_numpy(heads).unsqueeze(2).expand(-1, -1, j_size))
-    flat_dep, flat_head = dep_states.reshape(-1, i_size), chosen.reshape(-1, j_size, 1)
+    flat_dep, flat_head = dep_states.reshape(-1, i_size), chosen.reshape(-1, j_size)
     labels = torch.empty(flat_dep.size(0), out)
     for start in range(0, flat_dep.size(0), LABEL_CHUNK):
         stop = start + LABEL_CHUNK
-        inner = (flat_dep[start:stop] @ weight).view(-1, out, j_size)
-        labels[start:stop] = inner.bmm(flat_head[start:stop]).squeeze(2)
+        labels[start:stop] = bilinear_rows(flat_dep[start:stop], weight, flat_head[start:stop])
     best = (labels + bilinear.bias).argmax(1).view(len(trees), -1).numpy()
 
     vocab = self.vocab["deprel"]
@@ -264,47 +280,19 @@ def graph_parser_predict(self, word, word_mask, wordchars, wordchars_mask, upos,
 _LONG_TENSOR_USERS = ("stanza.models.ner.data", "stanza.models.ner.model", "stanza.models.pos.data",
                       "stanza.models.depparse.data", "stanza.models.common.char_model")
 
-
-def apply() -> None:
-    """Install the replacements in Stanza (once per process; later calls do nothing)."""
-    if _ORIGINALS:
-        return
-    from stanza.models.common import biaffine, chuliu_edmonds, data, vocab
-    from stanza.models.depparse import model
-    from stanza.models.ner import trainer
-
-    _ORIGINALS.update(tarjan=chuliu_edmonds.tarjan, model_one_root=model.chuliu_edmonds_one_root,
-                      viterbi=trainer.viterbi_decode, long_tensor=data.get_long_tensor,
-                      id2unit=vocab.CompositeVocab.id2unit, graph_predict=model.GraphParser.predict,
-                      pairwise=biaffine.PairwiseBilinear.forward)
-    model.GraphParser.predict = graph_parser_predict
-    biaffine.PairwiseBilinear.forward = pairwise_bilinear
-    vocab.CompositeVocab.id2unit = composite_id2unit
-    chuliu_edmonds.tarjan = tarjan          # used by Stanza's own search, for the sentences that need it
-    model.chuliu_edmonds_one_root = chuliu_edmonds_one_root
-    trainer.viterbi_decode = viterbi_decode
-    for name in _LONG_TENSOR_USERS:
-        module = importlib.import_module(name)
-        if getattr(module, "get_long_tensor", None) is data.get_long_tensor:
-            module.get_long_tensor = get_long_tensor
+SPEEDUPS = PatchSet("Stanza speedups", (
+    Patch("stanza.models.depparse.model:GraphParser", "predict", graph_parser_predict, STANZA_VERSIONS),
+    Patch("stanza.models.common.biaffine:PairwiseBilinear", "forward", pairwise_bilinear, STANZA_VERSIONS),
+    Patch("stanza.models.common.vocab:CompositeVocab", "id2unit", composite_id2unit, STANZA_VERSIONS),
+    # used by Stanza's own search, for the sentences that need it
+    Patch("stanza.models.common.chuliu_edmonds", "tarjan", tarjan, STANZA_VERSIONS),
+    Patch("stanza.models.depparse.model", "chuliu_edmonds_one_root", chuliu_edmonds_one_root, STANZA_VERSIONS),
+    Patch("stanza.models.ner.trainer", "viterbi_decode", viterbi_decode, STANZA_VERSIONS),
+    *(Patch(module, "get_long_tensor", get_long_tensor, STANZA_VERSIONS) for module in _LONG_TENSOR_USERS),
+), switch=SWITCH)
 
 
-def restore() -> None:
-    """Put Stanza's own functions back."""
-    if not _ORIGINALS:
-        return
-    from stanza.models.common import biaffine, chuliu_edmonds, vocab
-    from stanza.models.depparse import model
-    from stanza.models.ner import trainer
-
-    vocab.CompositeVocab.id2unit = _ORIGINALS["id2unit"]
-    model.GraphParser.predict = _ORIGINALS["graph_predict"]
-    biaffine.PairwiseBilinear.forward = _ORIGINALS["pairwise"]
-    chuliu_edmonds.tarjan = _ORIGINALS["tarjan"]
-    model.chuliu_edmonds_one_root = _ORIGINALS["model_one_root"]
-    trainer.viterbi_decode = _ORIGINALS["viterbi"]
-    for name in _LONG_TENSOR_USERS:
-        module = importlib.import_module(name)
-        if getattr(module, "get_long_tensor", None) is get_long_tensor:
-            module.get_long_tensor = _ORIGINALS["long_tensor"]
-    _ORIGINALS.clear()
+def active():
+    """A with block in which Stanza runs these replacements (unless switched off or not written
+    for this Stanza); it yields whether they are in place."""
+    return SPEEDUPS.active()

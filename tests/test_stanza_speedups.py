@@ -1,19 +1,43 @@
-"""The faster dependency decoding gives exactly the trees Stanza's own decoding gives."""
+"""The faster Stanza internals give exactly Stanza's results, and run only inside quotes' own calls."""
 from __future__ import annotations
+
+import logging
+import sys
+import threading
 
 import numpy as np
 import pytest
 
-from quotes import pipeline, stanza_speedups
+from conftest import QUOTE_FIXTURES, SEEDS
+from quotes import nlp, pipeline, stanza_speedups
+from quotes.patching import resolve
+
+ARTICLE = ("Mayor Brandon Johnson signed an executive order on Saturday. “We may see militarized immigration "
+           "enforcement,” Johnson said at a news conference. The White House called the order “a stunt.” "
+           "Gov. JB Pritzker, who spoke after him, said the state would sue. “We will not back down,” he said.")
 
 
 @pytest.fixture
 def stanza_decoding():
-    """Stanza's own functions, whatever an earlier test installed."""
-    stanza_speedups.restore()
+    """Stanza's own decoding module: outside quotes' calls it holds Stanza's own functions."""
     from stanza.models.common import chuliu_edmonds
-    yield chuliu_edmonds
-    stanza_speedups.apply()
+    assert not stanza_speedups.SPEEDUPS.is_installed()
+    return chuliu_edmonds
+
+
+def installed_attributes() -> dict:
+    """What every attribute the speedups replace holds now."""
+    return {(p.owner, p.name): vars(resolve(p.owner))[p.name] for p in stanza_speedups.SPEEDUPS.table}
+
+
+def stanza_s_own(attributes: dict) -> bool:
+    replacements = {p.replacement for p in stanza_speedups.SPEEDUPS.table}
+    return all(value not in replacements and value.__module__.startswith("stanza.") for value in attributes.values())
+
+
+def feature_cache(nlp_pipeline):
+    """The tagger's feature strings remembered by the faster CompositeVocab.id2unit (None: it never ran)."""
+    return vars(nlp_pipeline.processors["pos"].vocab["feats"]).get("_quotes_id2unit")
 
 
 def test_cycles_are_stanza_s_cycles_in_stanza_s_order(stanza_decoding):
@@ -52,34 +76,27 @@ def test_ner_tag_sequences_are_stanza_s(stanza_decoding):
         assert list(ours[0]) == list(theirs[0]) and ours[1] == theirs[1]
 
 
-def test_the_parse_of_an_article_is_the_same_with_and_without_them():
-    text = ("Mayor Brandon Johnson signed an executive order on Saturday. “We may see militarized immigration "
-            "enforcement,” Johnson said at a news conference. The White House called the order “a stunt.” "
-            "Gov. JB Pritzker, who spoke after him, said the state would sue. “We will not back down,” he said.")
-    fast, slow = _parse_both_ways(text)
+def test_the_parse_of_an_article_is_the_same_with_and_without_them(monkeypatch):
+    fast, slow = _parse_both_ways(ARTICLE, monkeypatch)
     assert [(t.head, t.deprel, t.ner) for t in fast.tokens] == [(t.head, t.deprel, t.ner) for t in slow.tokens]
 
 
-def _parse_both_ways(text):
-    """The article parsed with the replacements and with Stanza's own functions."""
-    from quotes import nlp
-    stanza_speedups.apply()
+def _parse_both_ways(text, monkeypatch):
+    """The article through quotes' pipeline with the replacements and with Stanza's own functions."""
+    monkeypatch.delenv(stanza_speedups.SWITCH, raising=False)
     fast = pipeline.parse(text)
-    stanza_speedups.restore()
-    try:
-        slow = pipeline.from_stanza(text, nlp.parse(text, None, pipeline.syntax_ranges(text)), fast.processors)
-    finally:
-        stanza_speedups.apply()
+    monkeypatch.setenv(stanza_speedups.SWITCH, "0")
+    slow = pipeline.parse(text)
+    monkeypatch.delenv(stanza_speedups.SWITCH)
     return fast, slow
 
 
-def test_a_head_with_two_subjects_is_repaired_as_stanza_repairs_it():
+def test_a_head_with_two_subjects_is_repaired_as_stanza_repairs_it(monkeypatch):
     # The labels are scored for the chosen arcs only. Where Stanza is asked to repair a head
     # with two subjects (off in the bundled parser's settings), that sentence needs the whole
     # label table and Stanza's repair. Favouring nsubj makes the parser give heads two of them.
     from stanza.models.common.vocab import VOCAB_PREFIX_SIZE
 
-    from quotes import nlp
     processor = nlp.get_pipeline().processors["depparse"]
     model = processor.trainer.model
     bias = model.deprel.scorer.W_bilin.bias
@@ -90,7 +107,7 @@ def test_a_head_with_two_subjects_is_repaired_as_stanza_repairs_it():
     bias.data[nsubj] += 5.0
     processor.config["resolve_head_constraints"] = True
     try:
-        fast, slow = _parse_both_ways(text)
+        fast, slow = _parse_both_ways(text, monkeypatch)
     finally:
         bias.data[nsubj] = kept
         processor.config["resolve_head_constraints"] = setting
@@ -129,7 +146,6 @@ def test_padded_batches_are_stanza_s(stanza_decoding):
             assert torch.equal(stanza_speedups.get_long_tensor(rows, len(rows) + 2, pad),
                                get_long_tensor(rows, len(rows) + 2, pad))
     deeper = [[[1, 2], [3, 4]], [[5, 6]]]      # two levels of lists: Stanza's own
-    stanza_speedups.apply()
     assert torch.equal(stanza_speedups.get_long_tensor(deeper, 2), get_long_tensor(deeper, 2))
 
 
@@ -140,6 +156,114 @@ def test_tag_strings_are_stanza_s(stanza_decoding):
     features = FeatureVocab(data, idx=1, sep="|", keyed=True)
     ids = [features.unit2id(w[1]) for w in data[0]] * 3
     theirs = [CompositeVocab.id2unit(features, i) for i in ids]
-    stanza_speedups.apply()
-    assert [features.id2unit(i) for i in ids] == theirs == [
+    with stanza_speedups.active():
+        ours = [features.id2unit(i) for i in ids]
+    assert ours == theirs == [
         "Number=Sing|Person=3", "Mood=Ind|Tense=Past|VerbForm=Fin", "_"] * 3
+
+
+# --------------------------------------------------------------------------
+# Where they run: quotes' own calls only, and only with a Stanza they were written for
+# --------------------------------------------------------------------------
+
+def test_quotes_own_calls_run_them(monkeypatch):
+    monkeypatch.delenv(stanza_speedups.SWITCH, raising=False)
+    quotes_pipeline = nlp.get_pipeline()
+    vars(quotes_pipeline.processors["pos"].vocab["feats"]).pop("_quotes_id2unit", None)
+    pipeline.parse(ARTICLE)
+    assert feature_cache(quotes_pipeline)
+
+
+def test_a_plain_stanza_pipeline_after_quotes_runs_stanza_s_own_code(monkeypatch):
+    import stanza
+
+    monkeypatch.delenv(stanza_speedups.SWITCH, raising=False)
+    pipeline.parse(ARTICLE)
+    assert stanza_s_own(installed_attributes())
+    config = nlp._read_pipeline_config()
+    kwargs = {k: v for k, v in nlp._bundled_kwargs(config).items() if k.startswith(("tokenize_", "pos_"))}
+    plain = stanza.Pipeline("en", dir=str(nlp.MODELS_DIR), processors="tokenize,pos", download_method=None,
+                            allow_unknown_language=True, use_gpu=False, logging_level="ERROR", **kwargs)
+    with nlp.torch_threads():
+        doc = plain(ARTICLE)
+    assert any(word.feats for word in doc.iter_words())     # the tagger wrote feature strings
+    assert feature_cache(plain) is None                      # with Stanza's own id2unit
+    assert stanza_s_own(installed_attributes())
+
+
+def test_switched_off_by_the_environment(monkeypatch):
+    monkeypatch.setenv(stanza_speedups.SWITCH, "0")
+    quotes_pipeline = nlp.get_pipeline()
+    vars(quotes_pipeline.processors["pos"].vocab["feats"]).pop("_quotes_id2unit", None)
+    with stanza_speedups.active() as on:
+        assert not on and stanza_s_own(installed_attributes())
+    pipeline.parse(ARTICLE)
+    assert feature_cache(quotes_pipeline) is None
+
+
+@pytest.mark.parametrize("version", ["1.14.2", "1.16.0", "2.0.0rc1"])
+def test_another_stanza_runs_plain_with_one_warning(monkeypatch, caplog, version):
+    monkeypatch.delenv(stanza_speedups.SWITCH, raising=False)
+    quotes_pipeline = nlp.get_pipeline()
+    monkeypatch.setattr(sys.modules["stanza"], "__version__", version)
+    vars(quotes_pipeline.processors["pos"].vocab["feats"]).pop("_quotes_id2unit", None)
+    with caplog.at_level(logging.WARNING, logger="quotes"):
+        with stanza_speedups.active() as on:
+            assert not on and stanza_s_own(installed_attributes())
+        quotes = pipeline.extract(ARTICLE)
+    assert quotes[0].attribution.speaker == "Brandon Johnson"        # quotes still works, on Stanza's own code
+    assert feature_cache(quotes_pipeline) is None
+    warnings = [r.getMessage() for r in caplog.records if r.name == "quotes"]
+    assert warnings == [f"quotes: Stanza speedups off: stanza {version} is not a version they were written for "
+                        f"(>={stanza_speedups.STANZA_VERSIONS[0]}, <{stanza_speedups.STANZA_VERSIONS[1]}); "
+                        "the original code runs instead"]
+
+
+def test_nested_blocks_keep_them_until_the_outermost_ends(monkeypatch):
+    monkeypatch.delenv(stanza_speedups.SWITCH, raising=False)
+    plain = installed_attributes()
+    with stanza_speedups.active():
+        inside = installed_attributes()
+        with stanza_speedups.active():
+            pass
+        assert installed_attributes() == inside != plain
+    assert installed_attributes() == plain
+
+
+def test_blocks_in_two_threads_share_them(monkeypatch):
+    # The first block to open installs them and the last to close restores, whichever thread.
+    monkeypatch.delenv(stanza_speedups.SWITCH, raising=False)
+    plain = installed_attributes()
+    entered, first_done = threading.Event(), threading.Event()
+    seen = {}
+
+    def second():
+        with stanza_speedups.active():
+            entered.set()
+            first_done.wait(30)
+            seen["after the first closed"] = installed_attributes()
+
+    with stanza_speedups.active():
+        inside = installed_attributes()
+        thread = threading.Thread(target=second)
+        thread.start()
+        assert entered.wait(30)
+    first_done.set()
+    thread.join(30)
+    assert seen["after the first closed"] == inside != plain
+    assert installed_attributes() == plain
+
+
+def _syntax_and_entities(docs):
+    return [[(w.upos, w.xpos, w.feats, w.lemma, w.head, w.deprel) for s in d.sentences for w in s.words]
+            + [(t.start_char, t.end_char, t.ner) for s in d.sentences for t in s.tokens] for d in docs]
+
+
+def test_quotes_parses_the_seeds_and_fixtures_the_same_with_and_without_them(monkeypatch):
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))[:3] + QUOTE_FIXTURES]
+    monkeypatch.delenv(stanza_speedups.SWITCH, raising=False)
+    fast = nlp.parse_many(texts)            # every sentence tagged and parsed
+    monkeypatch.setenv(stanza_speedups.SWITCH, "0")
+    slow = nlp.parse_many(texts)
+    assert _syntax_and_entities(fast) == _syntax_and_entities(slow)
+    assert sum(1 for d in fast for s in d.sentences for w in s.words if w.head is not None) > 2500

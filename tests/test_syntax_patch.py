@@ -8,7 +8,9 @@ as when it is wrong.
 from __future__ import annotations
 
 import copy
+import logging
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import pytest
@@ -27,12 +29,12 @@ RTOL, ATOL = 1e-5, 1e-6
 
 @pytest.fixture(autouse=True)
 def _unpatched_and_single_threaded():
-    """Start and end every test with torch's and Stanza's own methods in place."""
+    """Every test starts and ends with torch's and Stanza's own methods in place."""
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    syntax_patch.restore()
+    assert not syntax_patch.is_applied()
     yield
-    syntax_patch.restore()
+    assert not syntax_patch.is_applied()
     torch.set_num_threads(threads)
 
 
@@ -60,12 +62,8 @@ def run_both(module: nn.Module, forward, inputs: list[torch.Tensor]):
         torch.manual_seed(7)
         mod = copy.deepcopy(module)
         xs = [x.detach().clone().requires_grad_(x.is_floating_point()) for x in inputs]
-        if patch:
-            syntax_patch.apply()
-        try:
+        with syntax_patch.patched() if patch else nullcontext():
             outs = forward(mod, *xs)
-        finally:
-            syntax_patch.restore()
         gen = torch.Generator().manual_seed(3)
         loss = sum((o * torch.randn(o.shape, generator=gen)).sum() for o in outs)
         loss.backward()
@@ -227,3 +225,27 @@ def test_patch_is_scoped_and_models_stay_plain():
         assert syntax_patch.is_applied()
         assert [name for name, _ in BiaffineScorer(3, 3, 2).named_parameters()] == names
     assert all(cls.__dict__["forward"] is fn for cls, fn in before.items())
+
+
+def _forwards():
+    from stanza.models.common.biaffine import BiaffineScorer
+    from stanza.models.common.char_model import CharacterModel
+    from stanza.models.common.packed_lstm import PackedLSTM
+
+    return {cls: cls.__dict__["forward"] for cls in (BiaffineScorer, CharacterModel, PackedLSTM, nn.Dropout)}
+
+
+@pytest.mark.parametrize("package,version", [("stanza", "1.14.9"), ("stanza", "1.16.0"), ("torch", "1.13.1")])
+def test_another_stanza_or_torch_trains_unpatched_with_one_warning(monkeypatch, caplog, package, version):
+    # Stanza's and torch's internals change between releases: a patch written for one must not
+    # stand in for another's.
+    monkeypatch.setattr(sys.modules[package], "__version__", version)
+    plain = _forwards()
+    with caplog.at_level(logging.WARNING, logger="quotes"):
+        for _ in range(2):
+            with syntax_patch.patched() as on:
+                assert not on and not syntax_patch.is_applied()
+                assert _forwards() == plain
+    warnings = [r.getMessage() for r in caplog.records]
+    assert len(warnings) == 1 and f"{package} {version} is not a version" in warnings[0]
+    assert "\n" not in warnings[0]

@@ -26,22 +26,24 @@ Dropout masks come from `rand_like(x) >= p`, the same Bernoulli(1 - p) keep mask
 
 Every replacement computes the same function of the same parameters, so the parameters, their
 names and the saved model files are those of plain Stanza: a model trained under the patch
-loads into an unpatched `stanza.Pipeline`. Nothing changes until `apply()` (or `patched()`) is
-called, and `restore()` puts the original methods back.
+loads into an unpatched `stanza.Pipeline`. Nothing changes outside `patched()` blocks; the table
+below is installed by quotes.patching, as quotes' own Stanza speedups are, and with a Stanza or
+torch it was not written for the blocks run the original code and say so once.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
-from typing import Iterator
+from contextlib import AbstractContextManager
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
-from stanza.models.common import biaffine, char_model, packed_lstm
+from quotes.patching import Patch, PatchSet
+from quotes.stanza_speedups import STANZA_VERSIONS, bilinear_rows, weight_by_output
 
-_originals: dict[tuple[type, str], object] = {}
+# The torch releases the Dropout replacement is meant for: from, up to (excluded); written and measured on 2.13.
+TORCH_VERSIONS = ("2.0", "3")
 
 
 # --------------------------------------------------------------------------
@@ -52,11 +54,8 @@ def bilinear(x1: torch.Tensor, x2: torch.Tensor, weight: torch.Tensor, bias: tor
     """y[..., o] = sum_ij x1[..., i] weight[o, i, j] x2[..., j] + bias[o], as nn.Bilinear computes it."""
     out_features, in1, in2 = weight.shape
     lead = x1.shape[:-1]
-    a = x1.reshape(-1, in1)
-    b = x2.reshape(-1, in2)
-    # [I, O*J]: one matmul gives every class's x1-weighted row of the weight at once.
-    w = weight.permute(1, 0, 2).reshape(in1, out_features * in2)
-    y = torch.bmm((a @ w).view(-1, out_features, in2), b.unsqueeze(2)).squeeze(2)
+    # nn.Bilinear's weight is O x I x J.
+    y = bilinear_rows(x1.reshape(-1, in1), weight_by_output(weight, 1, 0, 2), x2.reshape(-1, in2))
     if bias is not None:
         y = y + bias
     return y.view(*lead, out_features)
@@ -180,7 +179,7 @@ def _uses_loop(lstm) -> bool:
 
 def _packed_lstm_forward(self, input, lengths, hx=None):
     if not _uses_loop(self.lstm):
-        return _originals[(packed_lstm.PackedLSTM, "forward")](self, input, lengths, hx)
+        return PATCHES.original(_PACKED_LSTM, "forward")(self, input, lengths, hx)
     if not isinstance(input, PackedSequence):
         input = nn.utils.rnn.pack_padded_sequence(input, lengths, batch_first=self.batch_first)
     output, states = lstm_packed(self.lstm, input, hx)
@@ -206,8 +205,7 @@ def _packed_positions(lengths: list[int]) -> tuple[torch.Tensor, torch.Tensor, t
 
 def _char_forward(self, chars, chars_mask, word_orig_idx, sentlens, wordlens):
     if not self.attn:
-        return _originals[(char_model.CharacterModel, "forward")](self, chars, chars_mask, word_orig_idx,
-                                                                   sentlens, wordlens)
+        return PATCHES.original(_CHARACTER_MODEL, "forward")(self, chars, chars_mask, word_orig_idx, sentlens, wordlens)
     wordlens = [int(n) for n in wordlens]
     sentlens = [int(n) for n in sentlens]
     words = chars.size(0)
@@ -237,41 +235,22 @@ def _char_forward(self, chars, chars_mask, word_orig_idx, sentlens, wordlens):
 
 # --------------------------------------------------------------------------
 
-_PATCHES = (
-    (biaffine.BiaffineScorer, "forward", _biaffine_forward),
-    (nn.Dropout, "forward", _dropout_forward),
-    (packed_lstm.PackedLSTM, "forward", _packed_lstm_forward),
-    (char_model.CharacterModel, "forward", _char_forward),
-)
+_PACKED_LSTM = "stanza.models.common.packed_lstm:PackedLSTM"
+_CHARACTER_MODEL = "stanza.models.common.char_model:CharacterModel"
+
+PATCHES = PatchSet("training/syntax_patch.py's cheaper graphs", (
+    Patch("stanza.models.common.biaffine:BiaffineScorer", "forward", _biaffine_forward, STANZA_VERSIONS),
+    Patch("torch.nn:Dropout", "forward", _dropout_forward, TORCH_VERSIONS),
+    Patch(_PACKED_LSTM, "forward", _packed_lstm_forward, STANZA_VERSIONS),
+    Patch(_CHARACTER_MODEL, "forward", _char_forward, STANZA_VERSIONS),
+))
 
 
 def is_applied() -> bool:
-    return bool(_originals)
+    return PATCHES.is_installed()
 
 
-def apply() -> None:
-    """Swap in the cheaper forwards (class-wide: modules built before or after alike)."""
-    if _originals:
-        return
-    for cls, name, replacement in _PATCHES:
-        _originals[(cls, name)] = cls.__dict__[name]
-        setattr(cls, name, replacement)
-
-
-def restore() -> None:
-    """Put Stanza's and torch's own methods back."""
-    for (cls, name), original in _originals.items():
-        setattr(cls, name, original)
-    _originals.clear()
-
-
-@contextmanager
-def patched() -> Iterator[None]:
-    """apply() for the duration of a with block; restores only what it applied itself."""
-    owner = not is_applied()
-    apply()
-    try:
-        yield
-    finally:
-        if owner:
-            restore()
+def patched() -> AbstractContextManager[bool]:
+    """The cheaper forwards for the duration of a with block (class-wide: modules built before or
+    after alike); nested blocks restore at the outermost one. Yields whether they are in place."""
+    return PATCHES.active()
