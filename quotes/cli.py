@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import render, sheet, variants
+from . import escape, render, sheet, variants
 from .fetch import TIMEOUT_SECONDS
 from .indexing import IndexInterrupted, Progress
 from .records import Skipped
@@ -70,7 +70,7 @@ def _width() -> int | None:
 
 
 def _fail(message: str) -> None:
-    click.echo(f"quotes: {message}", err=True)
+    click.echo(f"quotes: {escape.terminal(message)}", err=True)
     sys.exit(1)
 
 
@@ -92,7 +92,7 @@ def _open_for_reading(db: str) -> Index:
 
 
 def _report_skip(skipped: Skipped) -> None:
-    click.echo(f"quotes: skipped {skipped}", err=True)
+    click.echo(f"quotes: skipped {escape.terminal_line(str(skipped))}", err=True)     # a file name is a stranger's
 
 
 @contextmanager
@@ -126,7 +126,7 @@ class _TerminalProgress(Progress):
 
     def message(self, text: str) -> None:
         if not self.quiet:
-            click.echo(f"quotes: {text}", err=True)
+            click.echo(f"quotes: {escape.terminal(text)}", err=True)
 
     def skipped(self, item: Skipped) -> None:
         _report_skip(item)
@@ -134,7 +134,7 @@ class _TerminalProgress(Progress):
     def start(self, total: int) -> None:
         if total and not self.quiet and sys.stderr.isatty():    # a bar only for a person watching
             self.bar = click.progressbar(length=total, label="indexing", file=sys.stderr, show_pos=True,
-                                         item_show_func=lambda a: a.id[:30] if a else None)
+                                         item_show_func=lambda a: escape.terminal_line(a.id[:30]) if a else None)
             self.bar.__enter__()
 
     def advance(self, article) -> None:
@@ -152,6 +152,20 @@ def _set_color(ctx, param, value):
     if value is None and os.environ.get("NO_COLOR"):      # https://no-color.org: any non-empty value
         value = False
     ctx.color = value       # every click.echo of this command resolves its colour from this
+
+
+def _csv_raw_option(f):
+    return click.option("--csv-raw", is_flag=True,
+                        help="With --format csv, cells exactly as the articles have them. UNSAFE: a cell starting "
+                             "with = + - @ runs as a formula where a spreadsheet opens the file, and control "
+                             "characters act on a terminal. By default such a cell starts with ' and control "
+                             "characters are shown as \\x1b.")(f)
+
+
+def _exact(csv_raw: bool) -> bool | None:
+    """click.echo's colour for a command's output: --csv-raw keeps every byte, where click would
+    take escape sequences out of output that is not a terminal."""
+    return True if csv_raw else None
 
 
 def _color_option(f):
@@ -248,9 +262,10 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, time
 @click.option("--attributed-only", is_flag=True, help="Leave out quotes with no speaker.")
 @_format_option(render.FORMATS + ("html",))
 @click.option("--explain", is_flag=True, help="Show how each attribution was made: rule, cue, mention, chain.")
+@_csv_raw_option
 @_db_option
 @_color_option
-def list_(speaker, article, attributed_only, fmt, explain, db):
+def list_(speaker, article, attributed_only, fmt, explain, csv_raw, db):
     """The citation sheet: one row per quote, with article, outlet, cue and paragraph.
 
     The 'group' column names the quote's group when other articles print it too:
@@ -278,7 +293,7 @@ def list_(speaker, article, attributed_only, fmt, explain, db):
         click.echo(sheet.citation_sheet(found.rows, groups, store.quotes(), title, explain), nl=False)
     else:
         click.echo(render.quotes(found.rows, fmt, refs, explain=explain, headings=len(found.speakers) > 1,
-                                 width=_width()))
+                                 width=_width(), csv_raw=csv_raw), color=_exact(csv_raw))
 
 
 @main.command(name="variants")
@@ -360,19 +375,17 @@ def show(quote_id, explain, db):
     if row is None:
         _fail(f"no quote {quote_id} in {db}")
     analyser = store.analysers().get(row.article.analyser) if row.article.analyser else None
-    out = render.explain(row, store.article_text(row.article.id), analyser)
-    if not explain:
-        out = "\n".join(line for line in out.splitlines() if not line.startswith("  "))
-    click.echo(out)
+    click.echo(render.explain(row, store.article_text(row.article.id), analyser, how=explain))
 
 
 @main.command()
 @_format_option(render.FORMATS)
 @click.option("--explain", is_flag=True, help="Also show the names other articles gave each speaker, and why they "
                                               "were linked.")
+@_csv_raw_option
 @_db_option
 @_color_option
-def speakers(fmt, explain, db):
+def speakers(fmt, explain, csv_raw, db):
     """Everyone quoted in the index: kind, aliases, number of quotes and articles.
 
     \b
@@ -380,7 +393,8 @@ def speakers(fmt, explain, db):
       quotes speakers --format csv > speakers.csv
       quotes speakers --explain            why "Obama" is Barack Obama
     """
-    click.echo(render.speakers(_open_for_reading(db).speakers(), fmt, explain, _width()))
+    click.echo(render.speakers(_open_for_reading(db).speakers(), fmt, explain, _width(), csv_raw),
+               color=_exact(csv_raw))
 
 
 @main.command()
@@ -392,8 +406,9 @@ def speakers(fmt, explain, db):
               help="Also print titles, nicknames and scare quotes (one quoted word with no speaker): words nobody said.")
 @_models_option
 @_follow_links_option
+@_csv_raw_option
 @_color_option
-def extract(paths, fmt, outlet, encoding, include_all, models, follow_links):
+def extract(paths, fmt, outlet, encoding, include_all, models, follow_links, csv_raw):
     """Quotes and speakers straight from files, links or standard input (-), without an index.
 
     JSON Lines (the default) prints one object per quote: article (the path as
@@ -424,7 +439,7 @@ def extract(paths, fmt, outlet, encoding, include_all, models, follow_links):
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif fmt != "jsonl":
-        click.echo(render.extract_table(records, fmt, _width()))
+        click.echo(render.extract_table(records, fmt, _width(), csv_raw), color=_exact(csv_raw))
     sys.exit(EXIT_SKIPPED if skipped else 0)
 
 

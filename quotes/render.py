@@ -1,7 +1,8 @@
 """Every output format: tables through tabulate, Markdown, CSV, JSON and JSON Lines.
 
 Renderers take rows the store or the pipeline already computed; they format,
-they do not compute.
+they do not compute. Article text reaches a terminal, Markdown or CSV only through
+quotes.escape; JSON carries it exactly.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Iterable
 
 from tabulate import tabulate
 
-from . import variants
+from . import escape, variants
 from .records import Analyser, Quote, quote_dict
 from .store import ArticleInfo, QuoteRow
 from .variants import Group, GroupRef
@@ -29,8 +30,10 @@ def _tabulate(rows: list[list], headers: list[str], fmt: str, widths: list[int |
     """A table; `widths` caps wrapped columns, and `total` (a terminal's width) narrows them further,
     down to their `floors`, so that no line is longer."""
     if fmt == "markdown":
-        clean = [[_one_line(c) for c in row] for row in rows]
+        clean = [[escape.markdown(c) for c in row] for row in rows]
         return tabulate(clean, headers=headers, tablefmt="github")
+    # Escaped before the columns are measured, so that a shown escape counts as the columns it takes.
+    rows = [[escape.terminal(c) if isinstance(c, str) else c for c in row] for row in rows]
     # Wrapping cells here and aligning the int columns ourselves, instead of tabulate's
     # maxcolwidths and number sniffing: 7,860 rows (the busiest speaker of a 110k-quote index)
     # took 3.8 s that way and 1.0 s this way (measured).
@@ -78,16 +81,17 @@ def _wrap(cell, width: int | None):
     return "\n".join(textwrap.fill(line, width, break_on_hyphens=False) for line in text.splitlines() if line.strip())
 
 
-def _one_line(value) -> str:
-    """A Markdown cell: no newlines, pipes escaped."""
-    return "" if value is None else str(value).replace("\n", " ").replace("|", "\\|")
-
-
-def _csv(rows: list[list], headers: list[str]) -> str:
+def _csv(rows: list[list], headers: list[str], raw: bool = False) -> str:
+    """CSV; unless raw, each cell as escape.csv_cell makes it (no formulas, no control characters)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    # Python before 3.13 leaves a cell holding a carriage return unquoted, and a reader ends the
+    # row there; a raw row with one is written with every cell quoted.
+    quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
     writer.writerow(headers)
-    writer.writerows(rows)
+    for row in rows:
+        cells = row if raw else [escape.csv_cell(cell) for cell in row]
+        (quoted if any(isinstance(cell, str) and "\r" in cell for cell in cells) else writer).writerow(cells)
     return out.getvalue().rstrip("\n")
 
 
@@ -132,9 +136,9 @@ def row_dict(row: QuoteRow, variant: GroupRef | None = None, explain: bool = Fal
 
 
 def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain: bool = False,
-           headings: bool = False, width: int | None = None) -> str:
+           headings: bool = False, width: int | None = None, csv_raw: bool = False) -> str:
     """The citation sheet. headings: one section per speaker (an ambiguous --speaker); width: the
-    terminal's, which the table fits."""
+    terminal's, which the table fits; csv_raw: CSV cells exactly as stored (--csv-raw)."""
     if fmt == "json":
         return json.dumps([row_dict(r, groups.get(r.id), explain) for r in rows], indent=2, ensure_ascii=False)
     headers = ["id", "speaker", "quote", "article", "cue", "¶", "offsets", "group"]
@@ -151,7 +155,7 @@ def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain:
                           a.published or "", a.url or "", _cue_text(r.quote), r.quote.paragraph + 1, r.quote.start,
                           r.quote.end, ref.id if ref else "", ref.kind if ref else "", ref.version if ref else "",
                           r.quote.attribution.rule] + (["; ".join(explain_lines(r))] if explain else []))
-        return _csv(table, headers)
+        return _csv(table, headers, csv_raw)
     sections: dict[str | None, list[QuoteRow]] = {}
     for row in rows:
         sections.setdefault(row.speaker if headings else None, []).append(row)
@@ -178,7 +182,11 @@ def quotes(rows: list[QuoteRow], fmt: str, groups: dict[int, GroupRef], explain:
             widths = [None, 20, QUOTE_WIDTH, 22, 12, None, None, 17] + ([None] if explain else [])
             body = _tabulate(table, headers, fmt, widths, width)
         if headings:
-            title = f"## {speaker}" if fmt == "markdown" else f"{speaker}\n{'=' * len(speaker or '')}"
+            if fmt == "markdown":
+                title = f"## {escape.markdown(str(speaker))}"
+            else:
+                name = escape.terminal_line(str(speaker))
+                title = f"{name}\n{'=' * len(name if speaker else '')}"
             out.append(f"{title}\n\n{body}")
         else:
             out.append(body)
@@ -200,9 +208,9 @@ def _explained_block(row: QuoteRow, group: GroupRef | None, width: int | None) -
     where = " · ".join(part for part in (row.article.id, _outlet_and_date(row.article, ", "),
                                          f"cue “{_cue_text(q)}”" if _cue_text(q) else "", f"¶ {q.paragraph + 1}",
                                          f"characters {q.start}-{q.end}", variant_marker(group)) if part)
-    lines = [_fill(f"{row.id}  {row.speaker or '(unattributed)'}: “{q.text}”", width, ""),
-             _fill(where, width, "    ")]
-    lines += [_fill(line, width, "    ") for line in explain_lines(row)]
+    lines = [_fill(escape.terminal(f"{row.id}  {row.speaker or '(unattributed)'}: “{q.text}”"), width, ""),
+             _fill(escape.terminal(where), width, "    ")]
+    lines += [_fill(escape.terminal(line), width, "    ") for line in explain_lines(row)]
     return "\n".join(lines)
 
 
@@ -240,24 +248,27 @@ def explain_lines(row: QuoteRow, analyser: Analyser | None = None) -> list[str]:
     return lines
 
 
-def explain(row: QuoteRow, article_text: str | None, analyser: Analyser | None = None) -> str:
-    """A single quote, in context, with how it was attributed."""
+def explain(row: QuoteRow, article_text: str | None, analyser: Analyser | None = None, how: bool = True) -> str:
+    """A single quote in its context, for a terminal; with `how`, how it was attributed."""
     q = row.quote
     kind = q.attribution.speaker_kind
-    lines = [f"quote {row.id} in {row.article.id} ({row.article.source}), paragraph {q.paragraph + 1}, "
+    line = escape.terminal_line     # one field cannot make a line of its own, such as a second "speaker:"
+    lines = [f"quote {row.id} in {line(row.article.id)} ({line(row.article.source)}), paragraph {q.paragraph + 1}, "
              f"characters {q.start}-{q.end}",
-             f"cite: {citation(row.article)}",
-             f"speaker: {row.speaker or '(unattributed)'}" + (f" [{kind}]" if kind else ""),
-             f"“{q.text}”"]
+             f"cite: {line(citation(row.article))}",
+             f"speaker: {line(row.speaker or '(unattributed)')}" + (f" [{kind}]" if kind else ""),
+             escape.terminal(f"“{q.text}”")]
     if article_text is not None:
         lo, hi = max(0, q.start - 160), min(len(article_text), q.end + 160)
         context = article_text[lo:q.start] + "[[" + article_text[q.start:q.end] + "]]" + article_text[q.end:hi]
-        lines.append("context: …" + " ".join(context.split()) + "…")
-    lines += ["  " + line for line in explain_lines(row, analyser)]
+        lines.append(line("context: …" + " ".join(context.split()) + "…"))
+    if how:
+        lines += ["  " + line(note) for note in explain_lines(row, analyser)]
     return "\n".join(lines)
 
 
-def speakers(entries: list[dict], fmt: str, explain: bool = False, width: int | None = None) -> str:
+def speakers(entries: list[dict], fmt: str, explain: bool = False, width: int | None = None,
+             csv_raw: bool = False) -> str:
     """`quotes speakers`; explain adds, per speaker, the names other articles gave it and why
     they were linked (JSON always carries them)."""
     if fmt == "json":
@@ -267,7 +278,7 @@ def speakers(entries: list[dict], fmt: str, explain: bool = False, width: int | 
             + (["; ".join(f"{link['name']}: {link['reason']}" for link in e["linked"])] if explain else [])
             for e in entries]
     if fmt == "csv":
-        return _csv(rows, headers)
+        return _csv(rows, headers, csv_raw)
     return _tabulate(rows, headers, fmt, [28, 12, 60, None, None] + ([50] if explain else []), width)
 
 
@@ -277,12 +288,12 @@ def extract_records(source: str, quotes_: Iterable[Quote]) -> Iterable[dict]:
         yield {"article": source, **quote_dict(q)}
 
 
-def extract_table(records: list[dict], fmt: str, width: int | None = None) -> str:
+def extract_table(records: list[dict], fmt: str, width: int | None = None, csv_raw: bool = False) -> str:
     headers = ["article", "speaker", "quote", "cue", "offsets"]
     rows = [[r["article"], r["speaker"] or "(unattributed)", f"“{r['text']}”", (r["cue"] or {}).get("text", ""),
              f"{r['start']}-{r['end']}"] for r in records]
     if fmt == "csv":
-        return _csv(rows, headers)
+        return _csv(rows, headers, csv_raw)
     return _tabulate(rows, headers, fmt, [30, 20, QUOTE_WIDTH, 12, None], width)
 
 
@@ -331,19 +342,21 @@ def _diff_parts(ops: list, fmt: str) -> list[tuple[str, str]]:
     """Each diff run as (its plain text, as shown): the plain text measures a terminal line."""
     import click     # only for terminal colour; click.echo drops it when output is not a terminal
 
+    shown = escape.markdown if fmt == "markdown" else escape.terminal     # before our own marks and colour
     parts = []
     for d in ops:
+        text, new = shown(d.text), shown(d.new or "")
         if d.op in ("equal", "gap"):
-            parts.append((d.text, d.text))
+            parts.append((text, text))
         elif fmt == "markdown":
-            parts.append((d.text, {"delete": f"~~{d.text}~~", "insert": f"**{d.text}**"}.get(
-                d.op, f"~~{d.text}~~**{d.new}**_({d.op})_")))
+            parts.append((text, {"delete": f"~~{text}~~", "insert": f"**{text}**"}.get(
+                d.op, f"~~{text}~~**{new}**_({d.op})_")))
         elif d.op == "delete":
-            parts.append((f"[-{d.text}-]", click.style(f"[-{d.text}-]", fg="red", strikethrough=True)))
+            parts.append((f"[-{text}-]", click.style(f"[-{text}-]", fg="red", strikethrough=True)))
         elif d.op == "insert":
-            parts.append((f"{{+{d.text}+}}", click.style(f"{{+{d.text}+}}", fg="green", underline=True)))
+            parts.append((f"{{+{text}+}}", click.style(f"{{+{text}+}}", fg="green", underline=True)))
         else:
-            plain = f"[{d.op}: {d.text} → {d.new}]"
+            plain = f"[{d.op}: {text} → {new}]"
             parts.append((plain, click.style(plain, fg="yellow")))
     return parts
 
@@ -372,29 +385,33 @@ def group_diff(found: Group, fmt: str, articles: dict[str, ArticleInfo] | None =
     if fmt == "json":
         return json.dumps(group_dict(found), indent=2, ensure_ascii=False)
     md = fmt == "markdown"
-    lines = [f"{'## ' if md else ''}Group #{found.id}: {found.speaker or '(unattributed)'}, {found.kind}, "
+    field = escape.markdown if md else escape.terminal_line
+    lines = [f"{'## ' if md else ''}Group #{found.id}: {field(found.speaker or '(unattributed)')}, {found.kind}, "
              f"{len(found.versions)} articles", ""]
     for version in found.versions:
-        where = "; ".join(f"quote {o.key}, characters {o.start}-{o.end}, cue “{o.cue or '—'}”"
+        where = "; ".join(f"quote {o.key}, characters {o.start}-{o.end}, cue “{field(o.cue or '—')}”"
                           for o in version.occurrences)
         article = (articles or {}).get(version.article)
         cited = citation(article) if article else ", ".join(
             part for part in (version.occurrences[0].outlet, str(version.occurrences[0].date or "")) if part)
         label = "reference" if version.kind == variants.REFERENCE else version.kind
-        head = f"{version.article}{f' ({cited})' if cited and cited != version.article else ''} [{label}]: {where}"
+        # Each field escaped on its own: the "[label]:" is ours.
+        head = (f"{field(version.article)}{f' ({field(cited)})' if cited and cited != version.article else ''} "
+                f"[{label}]: {where}")
         # An identical version differs at most in a closing mark the quoting sentence dictates: no diff.
         shown = version.kind in (variants.REFERENCE, "identical")
         if md:
             lines.append(f"**{head}**")
-            lines.append(f"> {version.shown if shown else diff_markup(version.diff, fmt)}")
+            lines.append(f"> {field(version.shown) if shown else diff_markup(version.diff, fmt)}")
             if version.why:
-                lines.append(f"> _Grouped: {version.why}_")
+                lines.append(f"> _Grouped: {field(version.why)}_")
         else:
-            parts = [(version.shown, version.shown)] if shown else _diff_parts(version.diff, fmt)
+            text = escape.terminal(version.shown)
+            parts = [(text, text)] if shown else _diff_parts(version.diff, fmt)
             lines.append(_fill(head, width, ""))
             lines.append(_wrap_parts(parts, width, "    ") if width else "    " + " ".join(s for _, s in parts))
             if version.why:
-                lines.append(_fill(f"grouped: {version.why}", width, "    "))
+                lines.append(_fill(field(f"grouped: {version.why}"), width, "    "))
         lines.append("")
     return "\n".join(lines).rstrip()
 

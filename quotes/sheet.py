@@ -2,13 +2,14 @@
 
 Each page is one self-contained file: inline CSS, no scripts, no external assets, and a
 print stylesheet, so it can be mailed, archived or printed as it is. Everything that comes
-from an article (quotes, names, outlets, cues) is escaped.
+from an article (quotes, names, outlets, cues) is escaped, control characters shown.
 """
 from __future__ import annotations
 
 import html
 from datetime import date
 
+from . import escape
 from .store import ArticleInfo, QuoteRow
 from .variants import DiffOp, Group
 
@@ -53,7 +54,9 @@ UNATTRIBUTED = "(unattributed)"
 
 
 def _e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    """Text as HTML shows it: markup escaped, and control characters shown (escape.terminal), since
+    a browser would hide them, and bidirectional overrides would reorder what a reader sees."""
+    return html.escape(escape.terminal("" if value is None else str(value)), quote=True)
 
 
 def page(title: str, body: str) -> str:
