@@ -33,7 +33,8 @@ def current(models: str | None = None) -> Analyser:
 @lru_cache(maxsize=None)
 def _current(model_set: str) -> Analyser:
     from . import __version__, lexicon
-    code = sorted(p for p in PACKAGE_DIR.glob("*.py") if p.name not in NOT_ANALYSIS)
+    # Subpackages too (articles/, speakers/): their modules decide what an analysis holds.
+    code = sorted(p for p in PACKAGE_DIR.rglob("*.py") if p.relative_to(PACKAGE_DIR).as_posix() not in NOT_ANALYSIS)
     # The attribution scorer's weights decide like code does, whichever Stanza models parse.
     from .scorer import MODEL_FILE
     code += [MODEL_FILE] if MODEL_FILE.is_file() else []

@@ -36,7 +36,7 @@ def _models_option(f):
 
 
 def _check_encoding(ctx, param, value):
-    from .articles import check_encoding
+    from .articles.decoding import check_encoding
     if value is not None:
         try:
             check_encoding(value)

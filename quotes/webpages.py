@@ -8,7 +8,7 @@ carries (Open Graph, JSON-LD, <meta> and <time> tags): outlet (og:site_name), he
 published date and canonical link. The extracted text is what the index stores, so every
 quote's offsets point into it and stay checkable.
 
-This module knows nothing about quotes; articles.py turns what it returns into an Article.
+This module knows nothing about quotes; articles/pages.py turns what it returns into an Article.
 """
 from __future__ import annotations
 

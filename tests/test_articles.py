@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from hypothesis import given, strategies as st
 
-from quotes import articles
-from quotes.articles import load, split_header
+from quotes.articles import decoding, files, load
+from quotes.articles.text import split_header
 from quotes.records import Article, Skipped
 
 ROOT = Path(__file__).parents[1]
@@ -181,7 +181,7 @@ def test_whitespace_only_file_is_skipped_as_empty(tmp_path):
 
 
 def test_too_large_file_is_skipped_with_the_limit(tmp_path, monkeypatch):
-    monkeypatch.setattr(articles, "MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(files, "MAX_BYTES", 1024 * 1024)
     result = load_one(write(tmp_path / "huge.txt", b"word " * 300_000))
     assert isinstance(result, Skipped)
     assert result.reason == "file too large (1.4 MiB; the limit is 1 MiB)"
@@ -218,7 +218,7 @@ def test_unreadable_file_is_skipped_as_permission_denied(tmp_path, monkeypatch):
         raise PermissionError(13, "Permission denied")
 
     # Tests often run as root, where chmod cannot take read access away.
-    monkeypatch.setattr(articles, "_read_bytes", refuse)
+    monkeypatch.setattr(files, "_read_bytes", refuse)
     assert load_one(path) == Skipped(str(path), "cannot read: permission denied")
 
 
@@ -462,8 +462,8 @@ def test_any_utf8_text_reads_back_exactly(text):
     # decode() must never translate newlines or drop characters.
     data = text.encode("utf-8")
     try:
-        decoded = articles.decode(data)
-    except articles.Unreadable as problem:
+        decoded = decoding.decode(data)
+    except decoding.Unreadable as problem:
         assert str(problem) == "binary file, not text"
     else:
         assert decoded == text.removeprefix("\ufeff")

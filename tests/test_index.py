@@ -94,6 +94,21 @@ def test_the_fingerprint_names_version_code_models_lexicon_and_stanza(tmp_path, 
     assert after.fingerprint != before.fingerprint and after.differences(before) == ["lexicon"]
 
 
+def test_a_change_to_a_module_in_a_subpackage_changes_the_code_fingerprint(tmp_path, monkeypatch):
+    copy = tmp_path / "quotes"
+    shutil.copytree(analyser.PACKAGE_DIR, copy, ignore=shutil.ignore_patterns("models", "lexicon", "__pycache__"))
+    monkeypatch.setattr(analyser, "PACKAGE_DIR", copy)
+    analyser._current.cache_clear()
+    try:
+        before = analyser.current()
+        with (copy / "articles" / "text.py").open("a", encoding="utf-8") as f:
+            f.write("# how a header is read changed\n")
+        analyser._current.cache_clear()
+        assert analyser.current().differences(before) == ["code"]
+    finally:
+        analyser._current.cache_clear()
+
+
 def test_reanalyse_does_the_whole_index_and_keeps_quote_ids(tmp_path):
     for name in ("curly_quotes", "organisation_speaker"):
         shutil.copy(FIXTURES / "quotes" / f"{name}.txt", tmp_path / f"{name}.txt")

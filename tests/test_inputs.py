@@ -170,11 +170,11 @@ def test_a_semicolon_export_is_read_by_the_separator_its_header_uses(tmp_path):
 
 
 def test_a_binary_or_oversized_page_is_one_line_before_any_extraction(tmp_path, monkeypatch):
-    import quotes.articles as articles_module
+    from quotes.articles import pages
     binary = tmp_path / "scan.html"
     binary.write_bytes(bytes(range(256)) * 64)
     assert _only(binary) == Skipped(str(binary), "binary file, not a web page")
-    monkeypatch.setattr(articles_module, "MAX_PAGE_BYTES", 1024)
+    monkeypatch.setattr(pages, "MAX_PAGE_BYTES", 1024)
     assert _only(PAGES / "hospital-strike.html").reason.startswith("web page too large (")
 
 
