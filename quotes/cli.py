@@ -228,7 +228,6 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, time
       quotes index saved-pages/ https://example.com/news/story.html
       pbpaste | quotes index -             an article pasted from the clipboard
     """
-    from .articles import following_links
     from .nlp import ModelsUnavailable
     if from_jsonl and (reanalyse or not paths):
         raise click.UsageError("--from-jsonl needs the PATHs of results files, and takes no --reanalyse")
@@ -238,10 +237,10 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, time
     progress = _TerminalProgress(quiet)
     terminated: list[int] = []
     try:
-        with _terminate_as_interrupt(terminated), following_links(follow_links):
+        with _terminate_as_interrupt(terminated):
             report = store.load_results(paths, progress=progress) if from_jsonl else store.add(
                 paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress,
-                encoding=encoding, timeout=timeout)
+                encoding=encoding, timeout=timeout, follow_links=follow_links)
     except ModelsUnavailable as error:
         _fail(str(error))     # what was saved stays; the next run links and groups it
     except IndexInterrupted as stop:

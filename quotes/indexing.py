@@ -86,29 +86,31 @@ class Progress:
 
 def add(index: "Index", paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
         reanalyse: bool = False, progress: Progress | None = None, encoding: str | None = None,
-        timeout: float | None = None) -> IndexReport:
+        timeout: float | None = None, follow_links: bool = False) -> IndexReport:
     """Analyse and store the articles at paths, and re-analyse stored articles that need it.
 
     jobs: worker processes (None: as many as the work pays for, up to the cores).
     timeout: seconds each link's whole fetch may take (None: fetch.TIMEOUT_SECONDS).
+    follow_links: read links in a folder that lead out of it (see articles.load).
     reanalyse: analyse every article again, stored or given, whatever analysed it.
     Raises nlp.ModelsUnavailable (nothing analysed, or what was saved stays) and IndexInterrupted.
     """
     progress = progress or Progress()
     report = IndexReport()
     try:
-        _add(index, report, progress, paths, outlet, models, jobs, reanalyse, encoding, timeout)
+        _add(index, report, progress, paths, outlet, models, jobs, reanalyse, encoding, timeout, follow_links)
     except KeyboardInterrupt:
         raise IndexInterrupted(report) from None
     return report
 
 
 def _add(index: "Index", report: IndexReport, progress: Progress, paths, outlet: str | None, models: str | None,
-         jobs: int | None, reanalyse: bool, encoding: str | None = None, timeout: float | None = None) -> None:
+         jobs: int | None, reanalyse: bool, encoding: str | None = None, timeout: float | None = None,
+         follow_links: bool = False) -> None:
     current = analyser_mod.current(models)
     todo: list[Article] = []
     again: set[str] = set()     # ids of stored articles analysed again, for the report
-    for item in articles_mod.load(paths, outlet=outlet, encoding=encoding, timeout=timeout):
+    for item in articles_mod.load(paths, outlet=outlet, encoding=encoding, timeout=timeout, follow_links=follow_links):
         if isinstance(item, Skipped):
             _skip(report, progress, item)
             continue

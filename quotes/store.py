@@ -260,14 +260,14 @@ class Index:
 
     def add(self, paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
             reanalyse: bool = False, progress: "Progress | None" = None, encoding: str | None = None,
-            timeout: float | None = None) -> "IndexReport":
+            timeout: float | None = None, follow_links: bool = False) -> "IndexReport":
         """Analyse and store the articles at paths, and bring the rest of the index up to date.
 
         What `quotes index PATH...` does: see indexing.add.
         """
         from .indexing import add
         return add(self, paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress,
-                   encoding=encoding, timeout=timeout)
+                   encoding=encoding, timeout=timeout, follow_links=follow_links)
 
     def load_results(self, paths, *, progress: "Progress | None" = None) -> "IndexReport":
         """Store analysed articles from results files without parsing: `quotes index --from-jsonl`."""

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES, SEEDS
-from quotes import pipeline
+from quotes import Index, pipeline
 from quotes.articles import load
 from quotes.cli import main
 from quotes.records import Article, Skipped
@@ -250,6 +250,14 @@ def test_index_follow_links_reads_links_out_of_a_folder(linked_folder, tmp_path)
     listed = json.loads(CliRunner().invoke(main, ["list", "--db", str(db), "--format", "json"]).stdout)
     assert sorted(q["source"] for q in listed) == [f"{linked_folder}/{name}" for name in
                                                    ("again.txt", "notes.txt", "private/notes.txt", "story.txt")]
+
+
+def test_index_add_reads_links_out_of_a_folder_only_when_asked(linked_folder, tmp_path):
+    with Index(tmp_path / "q.db", create=True) as index:
+        refused = index.add([str(linked_folder)])
+        followed = index.add([str(linked_folder)], follow_links=True)
+    assert [s.source for s in refused.skipped] == [f"{linked_folder}/notes.txt", f"{linked_folder}/private"]
+    assert (followed.skipped, followed.indexed, followed.unchanged) == ([], 2, 2)
 
 
 def test_a_link_the_user_names_is_read_wherever_it_leads(linked_folder):

@@ -27,8 +27,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 
 from .. import fetch
 from ..records import Article, Skipped
@@ -47,14 +45,9 @@ from .text import load_text
 MAX_ARTICLE_CHARS = 1_000_000
 STDIN = "-"
 
-# Whether a link inside a folder being read may lead out of it (--follow-links): a folder of
-# downloaded or unpacked files can hold `x.txt -> /etc/passwd`. Set for one command by
-# following_links(); load(follow_links=...) overrides it.
-_FOLLOW_LINKS: ContextVar[bool] = ContextVar("follow_links", default=False)
-
 
 def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None = None,
-         timeout: float | None = None, follow_links: bool | None = None) -> Iterator[Article | Skipped]:
+         timeout: float | None = None, follow_links: bool = False) -> Iterator[Article | Skipped]:
     """Yield an Article or a Skipped record for every input found under `paths`.
 
     Each path is a file, a folder (walked recursively in sorted order), an http(s)
@@ -62,16 +55,14 @@ def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None =
     name their own; `encoding` is the encoding of text files (.txt, .md, .csv and
     standard input) where it is not UTF-8; `timeout` is the seconds a link's whole fetch may
     take (None: fetch.TIMEOUT_SECONDS). A link inside a folder that leads out of the folder
-    is skipped unless `follow_links` (None: as following_links() set it, else False); a path
-    given here is read even where it is a link.
+    is skipped unless `follow_links` (--follow-links): a folder of downloaded or unpacked files
+    can hold `x.txt -> /etc/passwd`. A path given here is read even where it is a link.
     """
     # A single string would otherwise be iterated character by character.
     if isinstance(paths, (str, os.PathLike)):
         paths = [paths]
     if encoding is not None:
         check_encoding(encoding)
-    if follow_links is None:
-        follow_links = _FOLLOW_LINKS.get()
     for given in paths:
         path = os.fspath(given)
         if path == STDIN:
@@ -90,17 +81,6 @@ def load(paths: Iterable[str], outlet: str | None = None, encoding: str | None =
                                            f"is {MAX_ARTICLE_CHARS:,}): split it into articles")
             else:
                 yield item
-
-
-@contextmanager
-def following_links(follow: bool = True) -> Iterator[None]:
-    """Within the block, load() follows links that lead out of a folder where `follow` (what
-    --follow-links sets for the one command that reads the inputs through the index)."""
-    token = _FOLLOW_LINKS.set(follow)
-    try:
-        yield
-    finally:
-        _FOLLOW_LINKS.reset(token)
 
 
 def build_article(text: str, *, id: str, source: str, outlet: str | None = None,
