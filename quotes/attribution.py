@@ -18,9 +18,11 @@ from .candidates import Candidate, CueSubjects, candidates
 from .document import ParsedArticle, Token
 from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
 from .scorer import Scorer
-from .speakers import (NER_PERSON, NOMINAL_DETERMINERS, POSSESSIVE, SMALL_WORDS, Entities, Mention, after_preposition,
-                       campaign_owner, document_author, nominal_ending_at, nominal_starting_at, resolve, resolve_document,
-                       resolve_nominal, resolve_pronoun, title_case_paragraph)
+from .speakers.mentions import (NER_PERSON, NOMINAL_DETERMINERS, POSSESSIVE, Mention, after_preposition,
+                                nominal_ending_at, nominal_starting_at, title_case_paragraph)
+from .speakers.names import SMALL_WORDS
+from .speakers.resolution import (Entities, campaign_owner, document_author, resolve, resolve_document,
+                                  resolve_nominal, resolve_pronoun)
 
 SENTENCE_FINAL = {".", "!", "?", "…"}
 DASHES = ("—", "–", "-", "―", "--")

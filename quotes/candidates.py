@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from . import lexicon
 from .records import Attribution
-from .speakers import Mention, resolve_pronoun
+from .speakers.mentions import Mention
+from .speakers.resolution import resolve_pronoun
 
 if TYPE_CHECKING:
     from .attribution import Context

@@ -1,6 +1,6 @@
 """One speaker across articles: which article-level speaker names name one person or organisation.
 
-Each article resolves its own mentions to entities (speakers.py); here the names those
+Each article resolves its own mentions to entities (speakers/); here the names those
 entities got in different articles are merged, each merge with the reason it was made,
 which `quotes speakers --explain` shows. The rules, in order:
 
@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon
-from .speakers import name_key, title_at
+from .speakers.names import name_key, title_at
 
 
 @dataclass(frozen=True)

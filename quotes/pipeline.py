@@ -13,7 +13,7 @@ from .analyser import current as current_analyser
 from .articles import build_article, load
 from .document import ParsedArticle, from_stanza
 from .records import Analyser, Article, ArticleResult, Quote, Skipped, Speaker
-from .speakers import Entities
+from .speakers.resolution import Entities
 
 
 def parse(text: str, models: str | None = None) -> ParsedArticle:

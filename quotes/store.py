@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from . import variants
 from .records import Analyser, Article, ArticleResult, Quote, quote_dict, quote_from_dict
 from .linking import SpeakerName, link
-from .speakers import name_key
+from .speakers.names import name_key
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from .indexing import IndexReport, Progress

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 import quotes
 from quotes.cli import main
 from quotes.linking import SpeakerName, link
-from quotes.speakers import name_key
+from quotes.speakers.names import name_key
 
 
 def linked(*names: tuple) -> dict[str, str]:

@@ -1,0 +1,64 @@
+"""Names and titles: the comparison key of a name, the titles (roles) a name may carry, and
+how one name form relates to another ("Times" of "The New York Times"). No mentions here."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from .. import lexicon
+from ..document import Token
+
+# Words a Title Case headline may leave in lower case.
+SMALL_WORDS = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "from", "is"}
+
+
+def shouted(name: str) -> bool:
+    """A name in capitals ("WALLACE"), not an acronym or initials ("JB")."""
+    return name.isupper() and sum(c.isalpha() for c in name) > 3
+
+
+@lru_cache(maxsize=65536)
+def name_key(name: str) -> str:
+    """Comparison key of a name: 'J.B. Pritzker' and 'JB Pritzker' match, and so do 'Felipe Calderón'
+    and 'Felipe Calderon' (outlets drop accents)."""
+    unaccented = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return _NAME_SPACE.sub(" ", unaccented.replace(".", "")).strip().lower()
+
+
+_NAME_SPACE = re.compile(r"[.\s]+")
+
+
+def title_at_token(tokens: tuple[Token, ...], i: int) -> tuple[int, lexicon.Title] | None:
+    """The longest title starting at token i, as (number of tokens, Title)."""
+    lex = lexicon.load()
+    if tokens[i].text.lower() not in lex.title_first_words:
+        return None         # most tokens: no title starts with this word
+    return title_at([t.text.lower() for t in tokens[i:i + lex.title_max_words]], 0)
+
+
+def title_at(words: list[str], i: int) -> tuple[int, lexicon.Title] | None:
+    """The longest title starting at words[i] (lower case), as (number of words, Title)."""
+    lex = lexicon.load()
+    for n in range(min(lex.title_max_words, len(words) - i), 0, -1):
+        found = lex.titles.get(tuple(words[i:i + n]))
+        if found is not None:
+            return n, found
+    return None
+
+
+def strip_article(name: str) -> str:
+    """The name without a leading "the": "White House" of "the White House"."""
+    return re.sub(r"^(?i:the)\s+", "", name)
+
+
+def shortens(short: str, full: str) -> bool:
+    """"Times" of "New York Times" (its last word), "DNC" of "Democratic National Committee"
+    (its initials, small words left out)."""
+    short_words, full_words = name_key(short).split(), name_key(full).split()
+    if len(short_words) != 1 or len(full_words) < 2:
+        return False
+    if short_words[0] == full_words[-1]:
+        return True
+    initials = "".join(w[0] for w in full_words if w not in SMALL_WORDS)
+    return short.isupper() and len(short) >= 2 and short_words[0] == initials

@@ -1,0 +1,358 @@
+"""Resolving mentions to entities within one article: the mentions of one person merged into
+an Entity with a canonical full name; nominals, documents and pronouns resolved to the
+person or organisation they stand for. linking.py then merges the names that different
+articles gave one speaker."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .. import lexicon
+from ..document import ParsedArticle
+from .mentions import NOMINAL_DETERMINERS, Mention, after_preposition, find_mentions, is_possessive, make_mention
+from .names import name_key, shortens, shouted, strip_article, title_at_token
+
+
+@dataclass
+class Entity:
+    kind: str                                   # 'person' | 'organisation'
+    forms: Counter = field(default_factory=Counter)   # name forms seen, e.g. 'Brandon Johnson'
+    aliases: set[str] = field(default_factory=set)    # surface forms: 'Mayor Brandon Johnson', 'the mayor'
+    roles: set[str] = field(default_factory=set)
+    gender: str | None = None
+    first_seen: int = 0
+    tagged_person: bool = False                 # NER tagged one of its names PER
+    place: bool = True                          # every mention so far NER-tagged a place (organisations only)
+
+    @property
+    def name(self) -> str:
+        """Canonical name: the most frequent full (multi-word) form, else the most frequent form.
+
+        A form that is the end of a longer one is its surname ("Wasserman Schultz" of "Debbie
+        Wasserman Schultz"), not a full form of its own; nor is an organisation's short name
+        ("Times", "DNC").
+        """
+        keys = {f: name_key(f).split() for f in self.forms}
+        full = [f for f in self.forms if len(keys[f]) > 1 and not any(
+            len(k) > len(keys[f]) and k[-len(keys[f]):] == keys[f] for k in keys.values())] \
+            or [f for f in self.forms if not any(shortens(f, other) for other in self.forms)] or list(self.forms)
+        best = max(full, key=lambda f: (not shouted(f), self.forms[f], len(f)))
+        # A transcript's "WALLACE:" is a convention of the page; the person is Wallace.
+        return best.title() if self.kind == "person" and shouted(best) else best
+
+    @property
+    def is_full_person(self) -> bool:
+        """A person a pronoun may stand for: named in full, or with a title, or with a known gender.
+
+        A lone capitalised word ("Chicago", "Workers") is not enough without NER; with it,
+        a surname the model tagged as a person ("Putney said") is.
+        """
+        return self.kind == "person" and (any(len(f.split()) > 1 for f in self.forms) or bool(self.roles)
+                                          or self.gender is not None or self.tagged_person)
+
+
+@dataclass
+class Entities:
+    """Every mention of an article and the entities they resolve to."""
+    mentions: list[Mention]
+    entities: list[Entity]
+    by_end_token: dict[int, Mention]
+    by_start_token: dict[int, Mention]
+    authors: dict[str, int] = field(default_factory=dict)   # document noun ('order') -> its author's entity
+
+    def entity_of(self, mention: Mention) -> Entity | None:
+        return self.entities[mention.entity] if mention.entity is not None else None
+
+
+def resolve(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int, int]]) -> Entities:
+    """Find mentions and merge them into entities within one article (paragraphs: marks.paragraphs)."""
+    mentions = find_mentions(doc, skip, paragraphs)
+    entities: list[Entity] = []
+    by_key: dict[str, int] = {}
+    # Full names and organisations first, so a later (or earlier) "Johnson" finds "Brandon Johnson".
+    for m in mentions:
+        if m.kind == "organisation":
+            short = strip_article(m.name)
+            key = "org:" + name_key(short)
+            if key not in by_key:
+                known = _match_organisation(entities, short)
+                by_key[key] = len(entities) if known is None else known
+                if known is None:
+                    entities.append(Entity("organisation", first_seen=m.start))
+            index = by_key[key]
+            _attach(entities, m, index, f"organisation '{short}'" if not entities[index].forms
+                    or name_key(short) == name_key(entities[index].name)
+                    else f"'{short}' → {entities[index].name} (short for the name given earlier)")
+        elif m.kind == "name" and len(m.name.split()) > 1:
+            index = _match_full_name(entities, m.name)
+            if index is None:
+                index = len(entities)
+                entities.append(Entity("person", first_seen=m.start))
+            _attach(entities, m, index, f"name '{m.name}'")
+    for m in mentions:
+        if m.kind == "name" and m.entity is None:
+            index = _match_partial_name(entities, m, mentions)
+            if index is None:
+                index = len(entities)
+                entities.append(Entity("person", first_seen=m.start))
+                _attach(entities, m, index, f"name '{m.name}'")
+            elif name_key(entities[index].name) == name_key(m.name):
+                _attach(entities, m, index, f"name '{m.name}' (as earlier in the article)")
+            else:
+                _attach(entities, m, index, f"'{m.name}' → {entities[index].name} (same surname)")
+    _add_appositive_roles(doc, mentions, entities)
+    for m in mentions:
+        if m.kind == "nominal":
+            resolve_nominal(m, mentions, entities)
+    # Pronouns are resolved by attribution, which knows the speakers of the quotes before them.
+    return Entities(mentions, entities, {m.end_token - 1: m for m in mentions},
+                    {m.start_token: m for m in mentions})
+
+
+def _attach(entities: list[Entity], m: Mention, index: int, step: str) -> None:
+    entity = entities[index]
+    m.entity = index
+    m.chain = m.chain + (step,)
+    if m.name:
+        entity.forms[strip_article(m.name)] += 1
+    entity.aliases.add(strip_article(m.text) if m.kind == "organisation" else m.text)
+    entity.roles.update(m.roles)
+    entity.gender = entity.gender or m.gender or _first_name_gender(m)
+    entity.tagged_person = entity.tagged_person or m.tagged_person
+    entity.place = entity.place and m.place
+
+
+def _first_name_gender(m: Mention) -> str | None:
+    """'m' for "Barack Obama", 'f' for "Hillary Clinton" or "Melanie"; None for unknown first names."""
+    words = (m.name or "").split()
+    if m.kind != "name" or not words:
+        return None
+    return lexicon.load().first_name_gender.get(words[0].lower().strip("."))
+
+
+def _match_full_name(entities: list[Entity], name: str) -> int | None:
+    """An entity with the same full name, the same surname and a compatible first name, or a
+    name of two or more words that is the end of the other ("Wasserman Schultz" and "Debbie
+    Wasserman Schultz")."""
+    parts = name_key(name).split()
+    for index, entity in enumerate(entities):
+        if entity.kind != "person":
+            continue
+        for form in entity.forms:
+            other = name_key(form).split()
+            if other == parts:
+                return index
+            if len(other) > 1 and other[-1] == parts[-1] and (other[0] == parts[0] or other[0][0] == parts[0][0]
+                                                              and min(len(other[0]), len(parts[0])) <= 2):
+                return index
+            shorter, longer = sorted((parts, other), key=len)
+            if len(shorter) > 1 and len(longer) > len(shorter) and longer[-len(shorter):] == shorter:
+                return index
+    return None
+
+
+def _match_organisation(entities: list[Entity], name: str) -> int | None:
+    """The one organisation named earlier in full that this short name stands for: "the Times"
+    after "The New York Times", "DNC" after "the Democratic National Committee"."""
+    found = {index for index, entity in enumerate(entities) if entity.kind == "organisation"
+             and any(shortens(name, form) for form in entity.forms)}
+    return found.pop() if len(found) == 1 else None
+
+
+def _match_partial_name(entities: list[Entity], m: Mention, mentions: list[Mention]) -> int | None:
+    """The person this one-word mention names: by surname, then a middle surname ("Acosta" in
+    "Melba Acosta Febo"), then first name. Where several people fit, the one named in this
+    sentence or the one before, else one the article names at least twice as often as any
+    other; failing that, nobody (a "Cruz" in an article naming Heidi and Rafael Cruz once
+    each is neither), or the name as earlier used alone.
+
+    A gender the mention gives ("Mr. Obama") rules out a person of the other gender (Michelle
+    Obama); a lone surname already given to someone else in the article ("Mr. Obama") is a candidate too.
+    """
+    word = name_key(m.name)
+    candidates = []
+    for index, entity in enumerate(entities):
+        if entity.kind != "person" or (m.gender and entity.gender and m.gender != entity.gender):
+            continue
+        keys = [name_key(f).split() for f in entity.forms]
+        if any(k[-1] == word for k in keys):
+            candidates.append((0, index))
+        elif any(len(k) == 3 and k[1] == word for k in keys):
+            candidates.append((1, index))
+        elif any(len(k) > 1 and k[0] == word for k in keys):
+            candidates.append((2, index))
+    if not candidates:
+        return None
+    best = min(c[0] for c in candidates)
+    matches = [index for rank, index in candidates if rank == best]
+    if len(matches) == 1:
+        return matches[0]
+    # Of several people with the name, only one just named (this sentence or the one before)
+    # is meant; otherwise the surname stays apart rather than go to the wrong relative.
+    recent = [index for index in matches
+              if any(x.entity == index and m.sentence - 1 <= x.sentence and x.start < m.start for x in mentions)]
+    if len(recent) == 1:
+        return recent[0]
+    named = Counter(x.entity for x in mentions if x.entity in matches)
+    ranked = sorted(matches, key=lambda index: -named[index])
+    if named[ranked[0]] >= 2 * max(1, named[ranked[1]]):
+        return ranked[0]        # the article's main one: "Clinton" where Hillary Clinton is named far more than Bill
+    alone = [index for index in matches if all(len(name_key(f).split()) == 1 for f in entities[index].forms)]
+    return alone[0] if alone else None
+
+
+def _add_appositive_roles(doc: ParsedArticle, mentions: list[Mention], entities: list[Entity]) -> None:
+    """"Johnson, the city's mayor," and "Hugh Hill, a doctor," give the person a role."""
+    tokens = doc.tokens
+    by_start = {m.start_token: m for m in mentions}
+    for m in mentions:
+        # "Chicago's mayor, Brandon Johnson, said": the nominal names the role of the name after it.
+        named = by_start.get(m.end_token + 1) if m.kind == "nominal" and m.end_token + 1 < len(tokens) \
+            and tokens[m.end_token].text == "," else None
+        if named is not None and named.kind == "name" and named.entity is not None:
+            entities[named.entity].roles.update(m.roles)
+            continue
+        if m.kind != "name" or m.entity is None or m.end_token + 2 >= len(tokens):
+            continue
+        if tokens[m.end_token].text != "," or tokens[m.end_token + 1].text.lower() not in ("the", "a", "an"):
+            continue
+        k = m.end_token + 2
+        while k < len(tokens) and k < m.end_token + 8 and tokens[k].text not in (",", ".", ";"):
+            title = title_at_token(tokens, k)
+            if title and title[1].role:
+                entities[m.entity].roles.add(title[1].role)
+                entities[m.entity].gender = entities[m.entity].gender or title[1].gender
+                break
+            k += 1
+
+
+def resolve_nominal(m: Mention, mentions: list[Mention], entities: list[Entity]) -> None:
+    """"the mayor" → the most recent person holding that role, else the one in the article."""
+    role_holders = [e for e in range(len(entities)) if entities[e].kind == "person" and set(m.roles) & entities[e].roles]
+    if not role_holders:
+        return
+    before = [x.entity for x in mentions if x.entity in role_holders and x.start < m.start]
+    index = before[-1] if before else (role_holders[0] if len(role_holders) == 1 else None)
+    if index is not None:
+        _attach(entities, m, index, f"'{m.text}' → {entities[index].name} (role {'/'.join(m.roles)})")
+
+
+def resolve_document(m: Mention, entities: Entities, doc: ParsedArticle) -> None:
+    """A document speaks for its author: "the mayor's order urges …", then "the order affirms …".
+
+    The author is the person or organisation named as its possessor; a later mention
+    of the same kind of document, with no possessor, goes to the same author.
+    """
+    head = doc.tokens[m.end_token - 1].text.lower()
+    if head not in lexicon.load().cue_nouns:
+        return
+    for x in entities.mentions:
+        inside = m.start_token <= x.start_token and x.end_token < m.end_token
+        if inside and x.entity is not None and (x.possessive or is_possessive(doc.tokens[x.end_token])):
+            entities.authors[head] = x.entity
+            m.entity = x.entity
+            m.chain = (f"'{m.text}' → {entities.entities[x.entity].name} (author of the {head})",)
+            return
+    if head in entities.authors:
+        m.entity = entities.authors[head]
+        m.chain = (f"'{m.text}' → {entities.entities[m.entity].name} (author of the {head} named earlier)",)
+
+
+def campaign_owner(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = ()) -> int | None:
+    """The person whose campaign a nominal is: "the Trump campaign", "Mrs. Clinton's campaign",
+    "her campaign" (the pronoun resolved as any other). None for "the campaign", whose owner
+    the words do not say, and for anything else."""
+    head = m.end_token - 1
+    if doc.tokens[head].text.lower() not in lexicon.load().campaign_nouns:
+        return None
+    for x in entities.mentions:
+        if x.kind == "name" and x.start_token < head and x.end_token > m.start_token and x.entity is not None:
+            return x.entity
+    for k in range(m.start_token, head):
+        word = doc.tokens[k].text.lower()
+        subject = lexicon.load().possessive_subject.get(word)
+        if subject is not None:
+            pronoun = make_mention(doc, k, k + 1, "pronoun", gender=lexicon.load().pronoun_gender.get(subject))
+            pronoun.text = subject      # resolve_pronoun reads from the text what the pronoun may stand for
+            resolve_pronoun(pronoun, entities, doc, recent, learn_gender=False)
+            return pronoun.entity if pronoun.entity is not None \
+                and entities.entities[pronoun.entity].kind == "person" else None
+        people = [e for e, entity in enumerate(entities.entities) if entity.kind == "person"
+                  and any(name_key(f).split()[-1] == name_key(doc.tokens[k].text) for f in entity.forms)]
+        if len(people) == 1:
+            return people[0]
+    return None
+
+
+def document_author(m: Mention, entities: Entities, doc: ParsedArticle) -> bool:
+    """"Johnson signed an executive order on Saturday. It says …": 'it' is the document, which
+    speaks for the person or organisation whose sentence introduced it. Resolves m in place."""
+    nouns = lexicon.load().cue_nouns
+    for k in range(m.start_token - 1, -1, -1):
+        token = doc.tokens[k]
+        if token.sentence < m.sentence - 1:
+            return False
+        # "an order", "an executive order", "a new written statement"
+        determined = any(doc.tokens[j].text.lower() in NOMINAL_DETERMINERS for j in range(max(0, k - 3), k))
+        if token.text.lower() in nouns and determined:
+            subject = next((x for x in entities.mentions if x.sentence == token.sentence and x.end_token <= k
+                            and x.kind in ("name", "organisation") and x.entity is not None), None)
+            if subject is None:
+                return False
+            m.entity = subject.entity
+            m.chain = (f"'{m.text}' → the {token.text.lower()} → {entities.entities[subject.entity].name} "
+                       f"('{subject.text}' introduced it)",)
+            return True
+    return False
+
+
+def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = (),
+                    learn_gender: bool = True) -> None:
+    """Resolve he/she/they in place: the sentence's own subject, else the latest speaker, else walk back.
+
+    recent: entity indexes of the latest attributed quotes' speakers, newest last.
+    learn_gender: let the pronoun give its gender to an entity that has none.
+    The latest speaker wins over older sentences, not over a person named in the
+    sentence just before. Candidates in each sentence are taken in order, mentions after a preposition
+    ("an interview with CNN's Anderson Cooper") last.
+    """
+    refers_to = lexicon.load().pronoun_refers_to.get(m.text.lower(), "person")
+
+    def compatible(index: int) -> bool:
+        entity = entities.entities[index]
+        if refers_to in ("organisation", "any"):
+            # Not a place: "It says …" after "Chicago" is the order speaking, not the city.
+            return entity.kind == "organisation" and not entity.place
+        return entity.is_full_person and entity.gender in (None, m.gender)
+
+    if refers_to == "organisation" and document_author(m, entities, doc):
+        return
+    by_sentence: dict[int, list[Mention]] = {}
+    for x in entities.mentions:
+        if x.start < m.start and x.entity is not None and x.kind != "pronoun":
+            by_sentence.setdefault(x.sentence, []).append(x)
+
+    def ranked(sentence: int) -> list[Mention]:
+        found = by_sentence.get(sentence, [])
+        return sorted(found, key=lambda x: (after_preposition(doc, x.start_token), x.start))
+
+    def choose(index: int, why: str) -> None:
+        entity = entities.entities[index]
+        m.entity = index
+        m.chain = (f"'{m.text}' → {entity.name} ({why})",)
+        if learn_gender and m.gender and not entity.gender and entity.kind == "person":
+            entity.gender = m.gender
+
+    for x in ranked(m.sentence):
+        if compatible(x.entity):
+            return choose(x.entity, f"subject earlier in the same sentence: '{x.text}'")
+    previous = max((s for s in by_sentence if s < m.sentence), default=None)
+    if recent and compatible(recent[-1]) and (previous is None or previous < m.sentence - 1
+                                              or not any(compatible(x.entity) for x in by_sentence[previous])):
+        return choose(recent[-1], "the speaker of the previous quote")
+    for sentence in range(m.sentence - 1, max(-1, m.sentence - 8), -1):
+        for x in ranked(sentence):
+            if compatible(x.entity):
+                distance = m.sentence - sentence
+                return choose(x.entity, f"nearest compatible mention, {distance} sentence{'s' * (distance > 1)} back: "
+                                        f"'{x.text}'")
