@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Callable
 
 from . import lexicon, marks, scorer
@@ -48,6 +48,7 @@ class Context:
     dependents: dict[int, list[Token]]  # the parse: head token -> its dependents (empty without a parser)
     pending_entity: int | None = None   # entity of the attribution being built
     probing: bool = False               # sieves asked only for their opinion: they must not teach entities
+    headlines: dict[int, bool] = field(default_factory=dict)   # paragraph -> Title Case, once asked
 
 
 BUNDLED = "bundled"
@@ -484,7 +485,7 @@ def _parsed_subject(verb: Token, c: Context) -> Mention | None:
             or subject.upos not in SUBJECT_TAGS:
         return None
     mention = c.entities.by_end_token.get(subject.index) or next(
-        (m for m in c.entities.mentions if m.start_token <= subject.index < m.end_token), None)
+        iter(c.entities.near(subject.index, subject.index + 1)), None)     # the mention holding it
     if mention is None:
         mention = _nominal(nominal_ending_at(c.doc, subject.index), c)
     # A subject right before the verb is one the word-order rules have already judged and
@@ -620,8 +621,13 @@ def _recent_speakers(c: Context) -> list[int]:
     """Entities that spoke the latest quotes, if those sit in this paragraph or the one before."""
     index = len(c.results)
     paragraph = c.spans[index].paragraph if index < len(c.spans) else 0
-    return [e for q, e in enumerate(c.speaker_entities)
-            if e is not None and c.spans[q].paragraph >= paragraph - 1][-1:]
+    # Backwards from the latest quote, to the paragraph before (quotes are in paragraph order).
+    for q in range(len(c.speaker_entities) - 1, -1, -1):
+        if c.spans[q].paragraph < paragraph - 1:
+            break
+        if c.speaker_entities[q] is not None:
+            return [c.speaker_entities[q]]
+    return []
 
 
 def _title_case(text: str, most: int) -> bool:
@@ -665,8 +671,16 @@ def not_speech(index: int, c: Context) -> Attribution | None:
 
 def _headline(paragraph: int, c: Context) -> bool:
     """A paragraph written in Title Case: "Trump Was ‘Mocking’ Clinton Camp"."""
-    start, end = c.paragraph_bounds[paragraph]
-    return title_case_paragraph(c.doc.text[start:end])
+    if paragraph not in c.headlines:     # asked for each quote: a paragraph of thousands is read once
+        start, end = c.paragraph_bounds[paragraph]
+        c.headlines[paragraph] = title_case_paragraph(c.doc.text[start:end])
+    return c.headlines[paragraph]
+
+
+def _first_token_of(paragraph: int, c: Context) -> int | None:
+    """The paragraph's first token, or None where it has none (paragraph_of_token never decreases)."""
+    t = bisect.bisect_left(c.paragraph_of_token, paragraph)
+    return t if t < len(c.paragraph_of_token) and c.paragraph_of_token[t] == paragraph else None
 
 
 def _is_name_word(token: Token) -> bool:
@@ -682,15 +696,16 @@ def transcript_label(index: int, c: Context) -> Attribution | None:
     """"WALLACE: …" inside a quote: the label names the speaker."""
     span = c.spans[index]
     para_start = c.paragraph_bounds[span.paragraph][0] if c.paragraph_bounds else 0
-    match = TRANSCRIPT_LABEL.match(c.doc.text[para_start:span.start])
+    # Matched in place, not on a copy of the paragraph up to the quote (one per quote).
+    match = TRANSCRIPT_LABEL.match(c.doc.text, para_start, span.start)
     if not match:
         return None
     label = match.group(1).strip()
-    start = para_start + match.start(1)
+    start = match.start(1)
     mention = Span(start, start + len(label), c.doc.text[start:start + len(label)])
     name = _entity_for_label(label, c) or label.title()
     # The colon ends the matched label, not the stripped one: "WALLACE :" has a space between.
-    colon = para_start + match.end(1)
+    colon = match.end(1)
     return Attribution(name, "person", mention, "name", Span(colon, colon + 1, ":"),
                        "transcript-label", (f"transcript label '{label}' → {name}",))
 
@@ -826,7 +841,7 @@ def headline_colon(index: int, c: Context) -> Attribution | None:
     """Pence: Gennifer Flowers Won’t Be at Debate, Trump Was ‘Mocking’ — a paragraph opening with "Name:"."""
     span = c.spans[index]
     tokens = c.doc.tokens
-    first = next((t for t in range(len(tokens)) if c.paragraph_of_token[t] == span.paragraph), None)
+    first = _first_token_of(span.paragraph, c)
     if first is None:
         return None
     mention = c.entities.by_start_token.get(first)
@@ -850,11 +865,15 @@ def headline_subject(index: int, c: Context) -> Attribution | None:
         return None
     tokens = c.doc.tokens
     para_end = c.paragraph_bounds[span.paragraph][1]
-    first = next((t for t in range(c.first_token[index]) if c.paragraph_of_token[t] == span.paragraph), None)
-    if first is None:
+    first = _first_token_of(span.paragraph, c)
+    if first is None or first >= c.first_token[index]:
         return None
     speech_verbs = lexicon.load().speech_verbs
-    after = [t.text.lower() for t in tokens[c.end_token[index]:] if t.start < para_end]
+    after = []          # the paragraph's words after the quote (tokens are in text order)
+    for t in range(c.end_token[index], len(tokens)):
+        if tokens[t].start >= para_end:
+            break
+        after.append(tokens[t].text.lower())
     if "," in after and set(after[after.index(","):]) & speech_verbs:
         return None     # "Trump ‘The Dealmaker’ Could Address Clean Energy, Lindsey Graham Says"
     best: tuple[int, int, str] | None = None     # (tokens matched, entity, form)
@@ -1131,7 +1150,9 @@ def _candidates(index: int, c: Context, decided: Attribution,
     sieve_mention = None
     if decided.mention is not None:
         key = (decided.mention.start, decided.mention.end)
-        sieve_mention = next((m for m in c.entities.mentions if (m.start, m.end) == key), None) \
+        at = c.entities.count_before(key[0])     # mentions are in text order and never overlap
+        listed = c.entities.mentions[at] if at < len(c.entities.mentions) else None
+        sieve_mention = (listed if listed is not None and (listed.start, listed.end) == key else None) \
             or (found[key][0] if key in found else _mention_for_span(decided, c))
     return candidates(index, c, decided, found, sieve_mention, opinions, unread), cues
 
@@ -1139,11 +1160,15 @@ def _candidates(index: int, c: Context, decided: Attribution,
 def _mention_for_span(decided: Attribution, c: Context) -> Mention:
     """A stand-in Mention for a sieve's mention that no mention finder listed (a follow rule's far source)."""
     span = decided.mention
-    starts = [t.start for t in c.doc.tokens]
-    first = max(0, bisect.bisect_right(starts, span.start) - 1)
-    last = max(first + 1, bisect.bisect_left(starts, span.end))
+    tokens = c.doc.tokens
+    first = max(0, bisect.bisect_right(tokens, span.start, key=_token_start) - 1)
+    last = max(first + 1, bisect.bisect_left(tokens, span.end, key=_token_start))
     return Mention(first, last, span.start, span.end, span.text, decided.mention_kind or "name",
                    c.doc.tokens[first].sentence)
+
+
+def _token_start(token: Token) -> int:
+    return token.start
 
 
 def _weigh(decided: Attribution, options: list[Candidate], cues: dict[tuple[int, int], Span], model: Scorer,

@@ -107,8 +107,8 @@ def candidates(index: int, c: Context, decided: Attribution, cue_subjects: CueSu
     last_paragraph = c.paragraph_of_token[end - 1] if end > first else span.paragraph
     pool: dict[tuple[int, int], Mention] = {}
     text = c.doc.text
-    for m in c.entities.mentions:
-        if m.end_token <= first - REACH or m.start_token >= end + REACH or _cut_word(m, text):
+    for m in c.entities.near(first - REACH, end + REACH):
+        if _cut_word(m, text):
             continue
         paragraph = c.paragraph_of_token[m.start_token]
         if span.paragraph - 1 <= paragraph <= last_paragraph:
@@ -219,7 +219,12 @@ def _mention_features(m: Mention, index: int, c: Context, rank: str, previous: i
         out.append("unresolved")
     if previous is not None and m.entity == previous:
         out += ["previous-speaker", f"previous-speaker&sentences:{min(sentences, 3)}"]
-    sentence_start = next((t.index for t in tokens[m.start_token::-1] if t.sentence != m.sentence), -1) + 1
+    sentence_start = m.start_token      # walked back in place: a slice copied every token before it
+    if tokens[sentence_start].sentence != m.sentence:
+        sentence_start += 1
+    else:
+        while sentence_start > 0 and tokens[sentence_start - 1].sentence == m.sentence:
+            sentence_start -= 1
     if m.start_token - sentence_start <= 2:
         out.append(f"opens-sentence&kind:{m.kind}")
     if _between_other_quote(m, index, c, side):
@@ -238,8 +243,15 @@ def _pronoun_resolution(m: Mention, c: Context, previous: int | None) -> str:
         return "resolves:none"
     if probe.entity == previous:
         return "resolves:previous-speaker"
-    named = [x.sentence for x in c.entities.mentions if x.entity == probe.entity and x.start < m.start]
-    back = m.sentence - max(named) if named else 9
+    # The latest earlier mention of that entity, if it is at most two sentences back (any older
+    # one reads as "back-2" too): found backwards from m.
+    back = 9
+    k = c.entities.count_before(m.start)
+    while k > 0 and c.entities.mentions[k - 1].sentence >= m.sentence - 2:
+        k -= 1
+        if c.entities.mentions[k].entity == probe.entity:
+            back = m.sentence - c.entities.mentions[k].sentence
+            break
     return f"resolves:back-{min(back, 2)}"
 
 

@@ -8,6 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from . import marks
+
+
+# The longest sentence read whole. Stanza's tagger, parser and NER get sentences no longer (the
+# parser's work grows with the square of a sentence's length, and so does Stanza's building of
+# NER input: a text with no sentence end, a page of quotation marks, made one sentence of 60,000
+# tokens that took minutes and gigabytes), and attribution's sentences are no longer. The longest
+# sentence in PolNeAR train and dev has 222 tokens.
+MAX_SENTENCE_TOKENS = 400
+
 
 # Not frozen: a frozen dataclass's __init__ costs 1.8 µs against 0.34 µs for a slotted one
 # (measured), and an index run builds one Token per word of every article. Nothing mutates them.
@@ -36,14 +46,19 @@ def from_stanza(text: str, doc, processors: tuple[str, ...] = ("tokenize",)) -> 
     # This runs over every token of every article, so it reads only what the processors
     # produced: word-level fields (POS, dependencies) exist only where a tagger or parser ran.
     words_needed = bool({"pos", "depparse"} & set(processors))
+    view = marks.unwrapped(text)     # a line break inside a hard-wrapped paragraph does not end a sentence
     tokens: list[Token] = []
     sentence_index = -1
+    sentence_first = 0               # the first token of the sentence being read
     for sentence in doc.sentences:
         stanza_tokens = sentence.tokens
         first = len(tokens)
-        if not (tokens and stanza_tokens
-                and continues_sentence(text, tokens[-1].text, tokens[-1].end, stanza_tokens[0].start_char)):
+        # Never past MAX_SENTENCE_TOKENS: text with no sentence end, cut into pieces that long for
+        # the parser, would otherwise be one sentence that attribution reads again for each quote.
+        if not (tokens and stanza_tokens and first - sentence_first + len(stanza_tokens) <= MAX_SENTENCE_TOKENS
+                and continues_sentence(view, tokens[-1].text, tokens[-1].end, stanza_tokens[0].start_char)):
             sentence_index += 1
+            sentence_first = first
         if words_needed:
             tokens.extend(_tokens_with_words(text, stanza_tokens, first, sentence_index))
             continue

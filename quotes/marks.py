@@ -13,10 +13,14 @@ pass runs paragraph by paragraph:
    outlets that quote with single marks; quotes nested inside another quote
    stay part of the outer one.
 
-`find(text)` never raises and returns spans whose offsets exclude the marks.
+Paragraphs are lines; in hard-wrapped text (e-mails, press releases) a line break inside a
+paragraph is read as a space (`unwrapped`, which every stage reads). `find(text)` never raises
+and returns spans whose offsets exclude the marks; its work grows with the text's length.
 """
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -33,6 +37,10 @@ TRANSCRIPT_LABEL = re.compile(r"[A-Z][A-Z.’'\- ]{1,40}:\s+")
 STAGE_DIRECTION = re.compile(r"^\s*\([^()]*\)[.\s]*$")
 SENTENCE_END = re.compile(r"[.?!…]+[\"”’']*\s+")
 WORD = re.compile(r"[\w’'.-]+")
+SINGLE_MARK = re.compile("[" + SINGLE_OPENERS + SINGLE_CLOSERS + "']")
+DOUBLE_MARK = re.compile("[" + DOUBLE_OPENERS + DOUBLE_CLOSERS + "\"`']")   # a character that may start one
+DOUBLE_OPENING_CHAR = re.compile("[" + DOUBLE_OPENERS + "\"]")
+NOT_SPACE = re.compile(r"\S")
 
 
 @dataclass
@@ -55,7 +63,13 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
 
     Outlets separate paragraphs by a blank line or by a single newline; both
     are paragraphs here. A lone carriage return (old Mac files) ends a line too.
+    In hard-wrapped text (see `unwrapped`) a line break inside a paragraph is a space.
     """
+    return _lines(unwrapped(text))
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank line, trailing whitespace excluded."""
     spans = []
     for match in re.finditer(r"[^\r\n]+", text):
         start, end = match.span()
@@ -68,13 +82,107 @@ def paragraphs(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# --- text that is not prose -------------------------------------------------------
+
+QUOTATION_MARKS = DOUBLE_OPENERS + DOUBLE_CLOSERS + SINGLE_OPENERS + SINGLE_CLOSERS + "\"'`"
+PROSE_CHECK_FROM = 10_000     # characters; shorter texts are cheap to analyse whatever they hold
+
+
+def not_prose(text: str) -> str | None:
+    """Why a text is refused before analysis, or None: a long text with more quotation marks than
+    letters and digits (a file of quotation marks) is not an article, and through the parser and
+    NER it costs minutes and gigabytes for nothing. News prose has some 30 letters per mark."""
+    if len(text) <= PROSE_CHECK_FROM:
+        return None
+    quotation_marks = sum(text.count(mark) for mark in QUOTATION_MARKS)
+    letters = sum(map(str.isalnum, text))
+    if quotation_marks <= letters:
+        return None
+    return (f"not article text: more quotation marks ({quotation_marks:,}) than letters and digits "
+            f"({letters:,}) in its {len(text):,} characters")
+
+
+# --- hard-wrapped text --------------------------------------------------------------
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+WRAP_WIDTHS = range(40, 101)      # the longest line of a hard-wrapped text, in characters (e-mail: 72-80)
+MIN_WRAPPED_BREAKS = 5            # fewer line breaks at the width could be chance
+MIN_WRAPPED_SHARE = 0.6           # of the breaks between two lines that are not blank
+
+
+def unwrapped(text: str) -> str:
+    """text with the line breaks inside its paragraphs made spaces, where it is hard-wrapped; else
+    text itself. Each break character becomes one space, so offsets into the result are offsets
+    into text. Every stage that reads paragraphs, sentences or quotes across lines reads this.
+
+    Press releases and e-mails are wrapped at 72-80 columns; news pages put each paragraph on one
+    line, most of them longer than that. A text counts as hard-wrapped only where no line is longer
+    than WRAP_WIDTHS allows and its lines are consistently broken at that width: at least
+    MIN_WRAPPED_BREAKS breaks, and MIN_WRAPPED_SHARE of those between two lines that are not
+    blank, fall where the next word would not have fit on the line (counting characters, or UTF-8
+    bytes as `fold` does). Those breaks become spaces. A short line still ends its paragraph,
+    so paragraphs may be set apart by blank lines or by a single line break after a short last
+    line; signatures and list items stay lines. News prose with a paragraph per line of up to
+    100 characters has its lines of every length, so few of its breaks look like a wrap.
+    """
+    if "\n" not in text and "\r" not in text:
+        return text
+    breaks = _wrapped_breaks(text)
+    if not breaks:
+        return text
+    pieces, done = [], 0
+    for start, end in breaks:
+        pieces += [text[done:start], " " * (end - start)]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+def _wrapped_breaks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line break that wraps a paragraph of a hard-wrapped text; [] where
+    the text is not hard-wrapped."""
+    lines = []            # (content start, content end = break start, break end)
+    done = 0
+    for match in LINE_BREAK.finditer(text):
+        lines.append((done, match.start(), match.end()))
+        done = match.end()
+    lines.append((done, len(text), len(text)))
+    content = [text[start:end].rstrip() for start, end, _ in lines]
+    width = max(len(line) for line in content)
+    if width not in WRAP_WIDTHS:
+        return []
+    width_bytes = max(len(_utf8(line)) for line in content)
+    between, wrapped = 0, []
+    for i in range(len(lines) - 1):
+        line, following = content[i], content[i + 1]
+        if not line.strip() or not following.strip():
+            continue
+        between += 1
+        word = following.split(maxsplit=1)[0]
+        # `fold -s` wants room for the space after the word as well: hence 2, not 1.
+        full = (len(line) + 2 + len(word) > width
+                or len(_utf8(line)) + 2 + len(_utf8(word)) > width_bytes)
+        indent, following_indent = len(line) - len(line.lstrip()), len(following) - len(following.lstrip())
+        if full and following_indent <= indent:      # an indented line starts something new
+            wrapped.append(lines[i][1:])
+    if len(wrapped) < MIN_WRAPPED_BREAKS or len(wrapped) < MIN_WRAPPED_SHARE * between:
+        return []
+    return wrapped
+
+
+def _utf8(line: str) -> bytes:
+    return line.encode("utf-8", "surrogatepass")
+
+
 def find(text: str) -> list[QuoteSpan]:
     """Every top-level quote in text, in order. Never raises on any string."""
-    paras = paragraphs(text)
+    text = unwrapped(text)        # the same length and offsets; line breaks in paragraphs are spaces
+    paras = _lines(text)
     doubles = _pair_doubles(text, paras)
     singles = _pair_singles(text, paras, doubles)
     # A double quote inside a single-marked quote (‘He said “no”,’) is nested: keep the outer.
-    doubles = [d for d in doubles if not any(s.start <= d.start and d.end <= s.end for s in singles)]
+    inside_single = _covering(sorted((s.start, s.end) for s in singles))
+    doubles = [d for d in doubles if not inside_single(d.start, d.end)]
     spans = sorted(doubles + singles, key=lambda s: s.start)
     return [s for s in (_trim(text, s) for s in spans) if s is not None]
 
@@ -104,6 +212,10 @@ def _double_marks(text: str, start: int, end: int) -> list[Mark]:
     marks = []
     i = start
     while i < end:
+        candidate = DOUBLE_MARK.search(text, i, end)     # skip the words between marks at C speed
+        if candidate is None:
+            break
+        i = candidate.start()
         c = text[i]
         if c in DOUBLE_OPENERS or c in DOUBLE_CLOSERS:
             role = "open" if c in DOUBLE_OPENERS else "close"
@@ -155,11 +267,29 @@ def _single_role(text: str, i: int) -> str | None:
 
 # --- pairing ---------------------------------------------------------------------
 
+@dataclass(slots=True)
+class _Draft:
+    """A double-marked quote while its paragraph is paired: a stray closer can still move its end
+    and add a repair (in place: rebuilding the span and its notes at each one was quadratic)."""
+    start: int
+    end: int
+    open_mark: str
+    close_mark: str
+    paragraph: int
+    continues: bool
+    repairs: list[str]
+
+    def span(self) -> QuoteSpan:
+        return QuoteSpan(self.start, self.end, self.open_mark, self.close_mark, self.paragraph, self.continues,
+                         tuple(self.repairs))
+
+
 def _pair_doubles(text: str, paras: list[tuple[int, int]]) -> list[QuoteSpan]:
-    spans: list[QuoteSpan] = []
+    spans: list[_Draft] = []
     carried = False          # the previous paragraph ended inside a quote
     for index, (p_start, p_end) in enumerate(paras):
         marks = _double_marks(text, p_start, p_end)
+        sentence_ends = _SentenceEnds(text, p_start, p_end)
         opened: Mark | None = None
         repairs: list[str] = []
         first_in_para = len(spans)
@@ -172,53 +302,57 @@ def _pair_doubles(text: str, paras: list[tuple[int, int]]) -> list[QuoteSpan]:
                 opened, repairs = mark, []
                 continues = carried and mark.pos == p_start and len(spans) == first_in_para
             elif role == "open":
-                cut = _lead_in_before(text, opened.end, mark.pos)
+                cut = _lead_in_before(text, opened.end, mark.pos, sentence_ends)
                 if cut is None:
                     repairs.append(f"ignored a second opening mark at {mark.pos}")
                     continue
-                spans.append(_span(text, opened, cut, "", index, continues, repairs
-                                   + [f"closed at {cut}, before the lead-in to the next quote"]))
+                spans.append(_draft(text, opened, cut, "", index, continues, repairs
+                                    + [f"closed at {cut}, before the lead-in to the next quote"]))
                 opened, repairs, continues = mark, [], False
             elif opened is not None:
-                spans.append(_span(text, opened, mark.pos, mark.text(text), index, continues, repairs))
+                spans.append(_draft(text, opened, mark.pos, mark.text(text), index, continues, repairs))
                 opened, repairs, continues = None, [], False
             elif len(spans) > first_in_para and _only_words_between(text, spans[-1].end, mark.pos):
                 # “A.” B, C,” Johnson said: the first closer was stray, the quote runs on.
-                last = spans.pop()
-                spans.append(QuoteSpan(last.start, mark.pos, last.open_mark, mark.text(text), index,
-                                       last.continues,
-                                       last.repairs + (f"merged across a stray closing mark at {last.end}",)))
+                last = spans[-1]
+                last.repairs.append(f"merged across a stray closing mark at {last.end}")
+                last.end, last.close_mark, last.paragraph = mark.pos, mark.text(text), index
             elif carried and len(spans) == first_in_para:
                 # The quote opened in the previous paragraph closes here without a fresh opener.
-                spans.append(QuoteSpan(p_start, mark.pos, "", mark.text(text), index, True,
-                                       ("continued from the previous paragraph without an opening mark",)))
+                spans.append(_Draft(p_start, mark.pos, "", mark.text(text), index, True,
+                                    ["continued from the previous paragraph without an opening mark"]))
         carried = False
         if opened is not None:
             next_opens = index + 1 < len(paras) and _opens_with_mark(text, paras[index + 1][0])
             if next_opens:
-                spans.append(_span(text, opened, p_end, "", index, continues,
-                                   repairs + ["left open: continues in the next paragraph"]))
+                spans.append(_draft(text, opened, p_end, "", index, continues,
+                                    repairs + ["left open: continues in the next paragraph"]))
                 carried = True
             else:
                 cut = _reporting_sentence_start(text, opened.end, p_end)
                 end = cut if cut is not None else p_end
                 note = (f"closed at {cut}, before the reporter's attribution sentence" if cut is not None
                         else "left open to the end of the paragraph")
-                spans.append(_span(text, opened, end, "", index, continues, repairs + [note]))
-    return [s for s in spans if s.end > s.start]
+                spans.append(_draft(text, opened, end, "", index, continues, repairs + [note]))
+    return [s.span() for s in spans if s.end > s.start]
 
 
 def _pair_singles(text: str, paras: list[tuple[int, int]], doubles: list[QuoteSpan]) -> list[QuoteSpan]:
     spans: list[QuoteSpan] = []
     carried = False
+    doubles_in: dict[int, list[tuple[int, int]]] = {}
+    for d in doubles:
+        doubles_in.setdefault(d.paragraph, []).append((d.start - len(d.open_mark), d.end + len(d.close_mark)))
     for index, (p_start, p_end) in enumerate(paras):
-        inside = [(d.start - len(d.open_mark), d.end + len(d.close_mark)) for d in doubles if d.paragraph == index]
+        in_double = _covering(sorted(doubles_in.get(index, [])))
         marks = []
-        for i in range(p_start, p_end):
-            if text[i] in SINGLE_OPENERS + SINGLE_CLOSERS + "'" and not any(a <= i < b for a, b in inside):
+        for match in SINGLE_MARK.finditer(text, p_start, p_end):
+            i = match.start()
+            if not in_double(i, i + 1):
                 role = _single_role(text, i)
                 if role:
                     marks.append(Mark(i, 1, "single", role))
+        strong_after = _strong_closer_after(text, marks)
         opened: Mark | None = None
         continues = False
         k = 0
@@ -229,7 +363,7 @@ def _pair_singles(text: str, paras: list[tuple[int, int]], doubles: list[QuoteSp
                     opened = mark
                     continues = carried and mark.pos == p_start
             elif mark.role in ("close", "either"):
-                if _weak_single_closer(text, mark) and _strong_closer_follows(text, marks[k + 1:]):
+                if _weak_single_closer(text, mark) and strong_after[k + 1]:
                     k += 1
                     continue
                 spans.append(_span(text, opened, mark.pos, mark.text(text), index, continues, []))
@@ -253,19 +387,44 @@ def _weak_single_closer(text: str, mark: Mark) -> bool:
     return before in "sS" and len(rest) == 2 and rest[0] == " " and rest[1].islower()
 
 
-def _strong_closer_follows(text: str, marks: list[Mark]) -> bool:
-    for mark in marks:
+def _strong_closer_after(text: str, marks: list[Mark]) -> list[bool]:
+    """For each k (and len(marks)): whether a closer that is not a weak one comes in marks[k:]
+    before any opener. One pass from the end, so a paragraph of many weak closers stays linear."""
+    after = [False] * (len(marks) + 1)
+    for k in range(len(marks) - 1, -1, -1):
+        mark = marks[k]
         if mark.role == "open":
-            return False
-        if mark.role in ("close", "either") and not _weak_single_closer(text, mark):
-            return True
-    return False
+            after[k] = False
+        elif mark.role in ("close", "either") and not _weak_single_closer(text, mark):
+            after[k] = True
+        else:
+            after[k] = after[k + 1]
+    return after
+
+
+def _covering(intervals: list[tuple[int, int]]):
+    """A test (start, end) -> whether one of these (a, b) intervals, sorted by a, holds all of
+    start..end. A bisection and a running maximum instead of a scan of every interval: a text
+    of thousands of quotes asks it once per mark."""
+    starts = [a for a, _ in intervals]
+    furthest = list(itertools.accumulate((b for _, b in intervals), max))
+
+    def covers(start: int, end: int) -> bool:
+        before = bisect.bisect_right(starts, start)
+        return before > 0 and furthest[before - 1] >= end
+
+    return covers
 
 
 def _span(text: str, opened: Mark, end: int, close_mark: str, paragraph: int,
           continues: bool, repairs: list[str]) -> QuoteSpan:
-    return QuoteSpan(opened.end, max(opened.end, end), opened.text(text), close_mark, paragraph,
-                     continues, tuple(repairs))
+    return _draft(text, opened, end, close_mark, paragraph, continues, repairs).span()
+
+
+def _draft(text: str, opened: Mark, end: int, close_mark: str, paragraph: int,
+           continues: bool, repairs: list[str]) -> _Draft:
+    return _Draft(opened.end, max(opened.end, end), opened.text(text), close_mark, paragraph, continues,
+                  list(repairs))
 
 
 def _opens_with_mark(text: str, pos: int) -> bool:
@@ -276,29 +435,47 @@ def _opens_with_mark(text: str, pos: int) -> bool:
 
 def _only_words_between(text: str, start: int, end: int) -> bool:
     """True where a stray closer follows a closed quote with plain prose between them."""
-    between = text[start:end]
-    return not any(c in between for c in DOUBLE_OPENERS + '"') and bool(between.strip())
+    return DOUBLE_OPENING_CHAR.search(text, start, end) is None and NOT_SPACE.search(text, start, end) is not None
 
 
-def _words(segment: str) -> list[str]:
-    return [w.strip(".’'").lower() for w in WORD.findall(segment)]
+class _SentenceEnds:
+    """Where SENTENCE_END matches in one paragraph, found once (on the first question) for all
+    the quotes in it: a paragraph of thousands of openers asked for each the same scan again."""
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text, self.start, self.end = text, start, end
+        self.starts: list[int] | None = None
+        self.ends: list[int] = []
+
+    def last_before(self, start: int, end: int) -> int | None:
+        """The end of the last match of SENTENCE_END.finditer(text, start, end), or None; for a
+        start just after a quotation mark and an end on one. Matches never overlap, and a match
+        (.?!… then closing marks then whitespace) cannot run over a mark at `start - 1` or `end`
+        that it would need, so a match of the whole paragraph lies in start..end exactly when it
+        is a match of that stretch alone."""
+        if self.starts is None:
+            found = [m.span() for m in SENTENCE_END.finditer(self.text, self.start, self.end)]
+            self.starts, self.ends = [a for a, _ in found], [b for _, b in found]
+        k = bisect.bisect_right(self.ends, end) - 1
+        return self.ends[k] if k >= 0 and self.starts[k] >= start else None
 
 
-def _lead_in_before(text: str, quote_start: int, second_opener: int) -> int | None:
+def _lead_in_before(text: str, quote_start: int, second_opener: int, sentence_ends: _SentenceEnds) -> int | None:
     """Where an open quote ends when "…? He said, “…" restarts it with a lead-in.
 
     Returns the end of the last sentence before the lead-in, or None where the
     second opener just restarts the same speech (a misused mark).
     """
-    segment_start = quote_start
-    for match in SENTENCE_END.finditer(text, quote_start, second_opener):
-        segment_start = match.end()
-    if segment_start == quote_start:
+    segment_start = sentence_ends.last_before(quote_start, second_opener)
+    if segment_start is None:
         return None
-    lead_in = text[segment_start:second_opener].rstrip()
-    if not lead_in.endswith((",", ":")):
+    lead_end = second_opener
+    while lead_end > segment_start and text[lead_end - 1].isspace():
+        lead_end -= 1
+    if lead_end == segment_start or text[lead_end - 1] not in ",:":
         return None
-    words = _words(lead_in)
+    # At most nine words are read: a lead-in has eight or fewer, however long the stretch is.
+    words = [w.group().strip(".’'").lower() for w in itertools.islice(WORD.finditer(text, segment_start, lead_end), 9)]
     if len(words) > 8 or not any(w in lexicon.load().speech_verbs for w in words):
         return None
     cut = segment_start
@@ -310,10 +487,10 @@ def _lead_in_before(text: str, quote_start: int, second_opener: int) -> int | No
 def _reporting_sentence_start(text: str, quote_start: int, para_end: int) -> int | None:
     """Start of a later sentence like "…, spokeswoman Abigail Jackson said that …" in an unclosed quote."""
     lex = lexicon.load()
-    for match in SENTENCE_END.finditer(text, quote_start, para_end):
-        sentence = text[match.end():para_end]
-        sentence = SENTENCE_END.split(sentence, maxsplit=1)[0]
-        tokens = WORD.findall(sentence)
+    ends = list(SENTENCE_END.finditer(text, quote_start, para_end))
+    for k, match in enumerate(ends):
+        # The sentence runs to the next sentence end (or the paragraph end).
+        tokens = WORD.findall(text, match.end(), ends[k + 1].start() if k + 1 < len(ends) else para_end)
         for i, token in enumerate(tokens[1:], start=1):
             if token.lower() in lex.speech_verbs:
                 subject = tokens[i - 1]

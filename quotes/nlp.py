@@ -24,6 +24,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import marks
+
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     import stanza
     from stanza.models.common.doc import Document
@@ -298,16 +300,48 @@ def parse_many(texts: list[str], models: str | None = None,
         syntax = [name for name in used if name in SYNTAX_PROCESSORS]
         from . import stanza_speedups      # Stanza's own results in less time, for these calls only
         with torch_threads(), stanza_speedups.active():
-            docs = [Document([], text=texts[i]) for i in todo]
+            # Stanza reads hard-wrapped text with its line breaks made spaces (same offsets).
+            docs = [Document([], text=marks.unwrapped(texts[i])) for i in todo]
+            docs = [split_long_sentences(doc) for doc in pipeline.bulk_process(docs, processors=SPLITTING_PROCESSORS)]
+            rest = [name for name in used if name not in SPLITTING_PROCESSORS]
             if syntax_ranges is None or not syntax:
-                docs = pipeline.bulk_process(docs)
+                docs = pipeline.bulk_process(docs, processors=rest)
             else:
-                docs = pipeline.bulk_process(docs, processors=[n for n in used if n not in SYNTAX_PROCESSORS])
+                docs = pipeline.bulk_process(docs, processors=[n for n in rest if n not in SYNTAX_PROCESSORS])
                 chosen = [s for doc, i in zip(docs, todo) for s in sentences_touching(doc, syntax_ranges[i])]
                 parse_sentences(pipeline, chosen, syntax)
         for i, doc in zip(todo, docs):
             results[i] = doc
     return [doc if doc is not None else _empty_document(texts[i]) for i, doc in enumerate(results)]
+
+
+# Processors that make the sentences, before any that reads them.
+SPLITTING_PROCESSORS = ("tokenize", "mwt")
+
+
+def split_long_sentences(doc: "Document") -> "Document":
+    """The tokenized doc, or a copy whose sentences of more than MAX_SENTENCE_TOKENS tokens (see
+    quotes.document) are cut into pieces of that many (the same tokens at the same offsets)."""
+    from stanza.models.common.doc import Document
+
+    from .document import MAX_SENTENCE_TOKENS
+
+    if all(len(s.tokens) <= MAX_SENTENCE_TOKENS for s in doc.sentences):
+        return doc
+    sentences = []
+    for sentence in doc.sentences:
+        tokens = sentence.tokens
+        for first in range(0, len(tokens), MAX_SENTENCE_TOKENS):
+            piece = tokens[first:first + MAX_SENTENCE_TOKENS]
+            shift = piece[0].id[0] - 1          # word ids start at 1 in every sentence
+            entries = []
+            for token in piece:
+                for entry in token.to_dict():
+                    number = entry["id"]
+                    entry["id"] = tuple(n - shift for n in number) if isinstance(number, tuple) else number - shift
+                    entries.append(entry)
+            sentences.append(entries)
+    return Document(sentences, text=doc.text)
 
 
 def sentences_touching(doc: "Document", ranges: list[tuple[int, int]]) -> list:

@@ -43,14 +43,30 @@ def analyse_parsed(article: Article, doc: ParsedArticle, analyser: Analyser | No
     return ArticleResult(article, quotes, _speakers(quotes, entities), doc.processors, analyser)
 
 
+class NotArticleText(ValueError):
+    """The text is refused before any analysis (marks.not_prose says why)."""
+
+
+def _refuse_non_prose(articles: Iterable[Article]) -> None:
+    for article in articles:
+        reason = marks.not_prose(article.text)
+        if reason:
+            raise NotArticleText(reason)
+
+
 def analyse(article: Article, models: str | None = None) -> ArticleResult:
+    """Raises NotArticleText for a text that is not prose (see marks.not_prose)."""
+    _refuse_non_prose([article])
     return analyse_parsed(article, parse(article.text, models), current_analyser(models))
 
 
 def analyse_many(articles: list[Article], models: str | None = None) -> list[ArticleResult]:
-    """Several articles, parsed in one Stanza batch (faster than one call each)."""
+    """Several articles, parsed in one Stanza batch (faster than one call each). Raises
+    NotArticleText, before any parsing, where one of them is not prose: batch.analyse_chunk then
+    analyses them one at a time and names the one refused."""
     if not articles:
         return []
+    _refuse_non_prose(articles)
     pipeline = nlp.get_pipeline(models)
     processors = tuple(nlp.processors_used(pipeline))
     docs = nlp.parse_many([a.text for a in articles], models, [syntax_ranges(a.text) for a in articles])

@@ -1,6 +1,7 @@
 """The fuzz properties of tests/test_hardening.py at scale, through the real Stanza pipeline.
 
     python stress/fuzz.py [--examples 10000] [--seed 0] [--max-size 80]
+                          [--growth] [--sizes 1000,...,1000000] [--per-size 2] [--factor 3]
 
 Draws half the inputs from NEWSY (news-like pieces: marks, "said", names, labels), then
 half from plain Unicode text, the strategies of tests/fuzz_properties.py, and checks every
@@ -21,6 +22,19 @@ Prints progress to stderr, then one line:
 On a failure, every distinct minimal failing input is printed as a Python repr with its
 error, and the exit status is 1 (an input that failed once and passed when replayed is
 printed as it was drawn, unshrunk).
+
+--growth then checks that the work is bounded by the input's length: for each kind of
+tests/fuzz_properties.py's LONG_PIECES (news-like pieces; quotation marks alone) and each of
+--sizes (characters; 1 KB to 1 MB by default), --per-size inputs go through extract with every
+property checked, and their time and peak memory are printed, one line per input:
+
+    growth: NEWSY      64,000 chars    18.23 s cpu    31.02 s wall   +121 MB  1,541 quotes
+
+The property: between any two sizes, the CPU time per character (least of the inputs of a
+size; CPU time, so that other work on the machine does not count) and the peak memory per
+character (largest) grow by at most --factor, give or take 1 s and 64 MB. A pair that breaks it
+is printed, and the exit status is 1. A megabyte of news-like text takes minutes of Stanza;
+--sizes can stop lower. --examples 0 runs the growth check alone.
 """
 from __future__ import annotations
 
@@ -44,6 +58,9 @@ from hypothesis.control import current_build_context  # noqa: E402
 import fuzz_properties  # noqa: E402  (needs the path above)
 
 PROGRESS_EVERY = 30.0     # seconds between progress lines
+SIZES = (1_000, 4_000, 16_000, 64_000, 256_000, 1_000_000)
+TIME_ALLOWANCE = 1.0      # seconds of noise (a busy machine) that no per-character rule should count
+MEMORY_ALLOWANCE = 64.0   # megabytes: a first allocation, the allocator's arenas
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -52,7 +69,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--max-size", type=int, default=80,
                         help="most NEWSY pieces per input; plain text gets 2.5 times as many characters")
+    parser.add_argument("--growth", action="store_true", help="also check that time and memory grow linearly")
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)),
+                        help="input lengths in characters for --growth, comma-separated")
+    parser.add_argument("--per-size", type=int, default=2, help="inputs of each kind and size for --growth")
+    parser.add_argument("--factor", type=float, default=3.0,
+                        help="most that the cost per character may grow between two sizes")
     args = parser.parse_args(argv)
+    failed = fuzz_examples(args) if args.examples > 0 else False
+    if args.growth:
+        failed = not growth([int(size) for size in args.sizes.split(",")], args.per_size, args.factor,
+                            args.seed) or failed
+    return 1 if failed else 0
+
+
+def fuzz_examples(args: argparse.Namespace) -> bool:
+    """The properties on --examples inputs drawn by hypothesis; True where one failed."""
     strategies = {"NEWSY": fuzz_properties.any_length(fuzz_properties.newsy, args.max_size),
                   "text": fuzz_properties.any_length(fuzz_properties.plain_text, args.max_size * 5 // 2)}
     shares = {"NEWSY": args.examples - args.examples // 2, "text": args.examples // 2}
@@ -106,7 +138,43 @@ def main(argv: list[str] | None = None) -> int:
     counts = ", ".join(f"{name} {drawn[name]}" for name in strategies)
     print(f"fuzz: {sum(drawn.values())} examples, {len(minimal)} failures ({counts}), {elapsed:.0f} s"
           + (f", {after} more after a failure (shrinking)" if after else ""))
-    return 1 if minimal else 0
+    return bool(minimal)
+
+
+def growth(sizes: list[int], per_size: int, factor: float, seed: int) -> bool:
+    """The growth check (see the module's docstring): True where time and memory grew linearly
+    and every input held every property."""
+    sizes = sorted(sizes)
+    problems = []
+    fuzz_properties.check_extract("“Loaded,” he said.")    # the models, before anything is measured
+    for kind in fuzz_properties.LONG_PIECES:
+        times, memory = [], []
+        for size in sizes:
+            results = []
+            for example in range(per_size):
+                text = fuzz_properties.long_text(kind, size, seed + example)
+                try:
+                    result = fuzz_properties.measure(text)
+                except Exception as error:
+                    problems.append(f"{kind} {size:,} characters (seed {seed + example}): "
+                                    f"{type(error).__name__}: {error}")
+                    continue
+                results.append(result)
+                shown = "?" if result.megabytes is None else f"+{result.megabytes:,.0f} MB"
+                print(f"growth: {kind:6} {size:>10,} chars {result.seconds:8.2f} s cpu {result.wall:8.2f} s wall "
+                      f"{shown:>9}  {result.outcome}", flush=True)
+            if results:
+                times.append((size, min(r.seconds for r in results)))
+                if all(r.megabytes is not None for r in results):
+                    memory.append((size, max(r.megabytes for r in results)))
+        problems += [f"{kind} time: {p}" for p in fuzz_properties.superlinear(times, factor, TIME_ALLOWANCE)]
+        problems += [f"{kind} memory: {p}"
+                     for p in fuzz_properties.superlinear(memory, factor, MEMORY_ALLOWANCE)]
+    for problem in problems:
+        print(f"growth: {problem}", file=sys.stderr)
+    print(f"growth: {'linear' if not problems else f'{len(problems)} problems'} from {sizes[0]:,} to "
+          f"{sizes[-1]:,} characters ({per_size} inputs of each kind and size, factor {factor:g})")
+    return not problems
 
 
 if __name__ == "__main__":

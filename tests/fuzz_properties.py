@@ -15,13 +15,23 @@ Properties (each check raises AssertionError naming the quote and offsets):
     cue and mention spans lie in the text and their .text is what is there; an
     attribution with no speaker has no speaker kind, and kinds are the documented
     ones; marks.find(text) spans lie in the text and are the quotes extract returns.
+
+Growth (inputs of 1 KB to 1 MB, too long for hypothesis to draw: `long_text` makes them from
+the same pieces with a seeded random choice): `measure` runs extract on one and returns its
+seconds and peak memory; `superlinear` names every pair of sizes where the cost per character
+grew by more than a constant factor.
 """
 from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass
 
 from hypothesis import strategies as st
 
 import quotes
 from quotes import marks
+from quotes.pipeline import NotArticleText
 
 NEWSY_PIECES = list("abcAB .,;:?!\n'\"“”‘’«»—-") + ["said", " Johnson ", "He ", "WALLACE: ", "Mayor "]
 
@@ -82,7 +92,7 @@ def quotes_sorted_and_disjoint(text: str, found: list[quotes.Quote]) -> None:
 
 
 def quote_within_its_paragraph(text: str, found: list[quotes.Quote]) -> None:
-    """A quote's `paragraph` is the paragraph (non-blank line) its characters are in."""
+    """A quote's `paragraph` is the paragraph (marks.paragraphs) its characters are in."""
     paras = marks.paragraphs(text)
     for i, q in enumerate(found):
         assert 0 <= q.paragraph < len(paras), \
@@ -151,3 +161,90 @@ def check(text: str) -> None:
     """Every property for one input."""
     spans = check_marks(text)
     quotes_are_the_detected_spans(text, check_extract(text), spans)
+
+
+# --- growth with input length --------------------------------------------------------------
+
+# What a long input is made of: news-like pieces (marks, words, line breaks, as NEWSY); words
+# and quotes with no sentence end and no line break (one sentence, one paragraph); or quotation
+# marks alone (the probe of issue 27: a text file of them), refused above
+# marks.PROSE_CHECK_FROM characters.
+LONG_PIECES = {
+    "NEWSY": NEWSY_PIECES,
+    "words": ["said ", " Johnson ", "He ", "Mayor ", "“", "”", ",", " ", "abc ", " told ", "Ann Lee "],
+    "marks": ['""""', "''", "“”", '"', "'", "‘", "’", "«", "»", " ", " "],
+}
+
+
+def long_text(kind: str, length: int, seed: int) -> str:
+    """A text of exactly `length` characters of LONG_PIECES[kind], the same for the same seed."""
+    pick = random.Random(f"{kind}:{length}:{seed}").choice
+    pieces, size = [], 0
+    while size < length:
+        piece = pick(LONG_PIECES[kind])
+        pieces.append(piece)
+        size += len(piece)
+    return "".join(pieces)[:length]
+
+
+@dataclass
+class Measured:
+    length: int
+    seconds: float              # CPU time: what the work costs, whatever else the machine runs
+    wall: float                 # elapsed time
+    megabytes: float | None     # peak resident memory above what the process held before; None: unknown
+    outcome: str                # "N quotes" or "refused: …"
+
+
+def measure(text: str) -> Measured:
+    """extract(text) once, every property checked: its time and peak memory.
+
+    Peak memory is the process's high-water mark (Linux: VmHWM, reset before the run through
+    /proc/self/clear_refs) less its resident memory before the run, so memory that an earlier
+    run left allocated is not counted again.
+    """
+    before = _status_kb("VmRSS")
+    can_reset = _reset_peak()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    try:
+        outcome = f"{len(check_extract(text)):,} quotes"
+    except NotArticleText as refused:
+        outcome = f"refused: {refused}"
+    seconds, wall = time.process_time() - cpu_started, time.perf_counter() - started
+    peak = _status_kb("VmHWM") if can_reset else None
+    megabytes = None if peak is None or before is None else max(0.0, (peak - before) / 1024)
+    return Measured(len(text), seconds, wall, megabytes, outcome)
+
+
+def superlinear(points: list[tuple[int, float]], factor: float, allowance: float) -> list[str]:
+    """Each pair of (length, cost) points where the cost per character at the longer length is
+    more than `factor` times that at the shorter one, `allowance` (a fixed cost: noise, a first
+    allocation) aside. An empty list: the cost grew at most linearly."""
+    found = []
+    for short, short_cost in points:
+        for long, long_cost in points:
+            if long > short and long_cost > factor * short_cost * long / short + allowance:
+                found.append(f"{long:,} characters cost {long_cost:.3g}, more than {factor:g} x "
+                             f"{long / short:.3g} x {short_cost:.3g} (the cost at {short:,}) + {allowance:g}")
+    return found
+
+
+def _status_kb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(field + ":"):
+                    return float(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak() -> bool:
+    """Reset this process's peak resident memory (Linux); False where it cannot be."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")
+        return True
+    except OSError:
+        return False

@@ -4,6 +4,7 @@ person or organisation they stand for. linking.py then merges the names that dif
 articles gave one speaker."""
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -32,9 +33,10 @@ class Entity:
         Wasserman Schultz"), not a full form of its own; nor is an organisation's short name
         ("Times", "DNC").
         """
-        keys = {f: name_key(f).split() for f in self.forms}
-        full = [f for f in self.forms if len(keys[f]) > 1 and not any(
-            len(k) > len(keys[f]) and k[-len(keys[f]):] == keys[f] for k in keys.values())] \
+        keys = {f: tuple(name_key(f).split()) for f in self.forms}
+        # Every form's ending words (a set, not a scan of every other form for each form).
+        endings = {k[i:] for k in keys.values() for i in range(1, len(k))}
+        full = [f for f in self.forms if len(keys[f]) > 1 and keys[f] not in endings] \
             or [f for f in self.forms if not any(shortens(f, other) for other in self.forms)] or list(self.forms)
         best = max(full, key=lambda f: (not shouted(f), self.forms[f], len(f)))
         # A transcript's "WALLACE:" is a convention of the page; the person is Wallace.
@@ -63,6 +65,35 @@ class Entities:
     def entity_of(self, mention: Mention) -> Entity | None:
         return self.entities[mention.entity] if mention.entity is not None else None
 
+    # Mentions are in text order and never overlap (find_mentions), so their starts and ends are
+    # sorted: the mentions near a quote are found by bisection, not by a scan of every mention,
+    # which for each of thousands of quotes made a long article quadratic.
+    def near(self, first_token: int, end_token: int) -> list[Mention]:
+        """The mentions that end after token first_token and start before token end_token, in order."""
+        return self.mentions[bisect.bisect_right(self.mentions, first_token, key=_end_token):
+                             bisect.bisect_left(self.mentions, end_token, key=_start_token)]
+
+    def count_before(self, start: int) -> int:
+        """How many mentions start before character offset start (they are mentions[:count])."""
+        return mentions_before(self.mentions, start)
+
+
+def mentions_before(mentions: list[Mention], start: int) -> int:
+    """How many of these mentions (in text order) start before character offset start."""
+    return bisect.bisect_left(mentions, start, key=_start)
+
+
+def _start(m: Mention) -> int:
+    return m.start
+
+
+def _start_token(m: Mention) -> int:
+    return m.start_token
+
+
+def _end_token(m: Mention) -> int:
+    return m.end_token
+
 
 def resolve(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int, int]]) -> Entities:
     """Find mentions and merge them into entities within one article (paragraphs: marks.paragraphs)."""
@@ -89,9 +120,14 @@ def resolve(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int, int]
                 index = len(entities)
                 entities.append(Entity("person", first_seen=m.start))
             _attach(entities, m, index, f"name '{m.name}'")
+    named = Counter(m.entity for m in mentions if m.entity is not None)    # mentions per entity so far
+    words = _NameWords()
+    for index, entity in enumerate(entities):
+        for form in entity.forms:
+            words.add(index, form)
     for m in mentions:
         if m.kind == "name" and m.entity is None:
-            index = _match_partial_name(entities, m, mentions)
+            index = _match_partial_name(entities, m, mentions, named, words)
             if index is None:
                 index = len(entities)
                 entities.append(Entity("person", first_seen=m.start))
@@ -100,6 +136,8 @@ def resolve(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int, int]
                 _attach(entities, m, index, f"name '{m.name}' (as earlier in the article)")
             else:
                 _attach(entities, m, index, f"'{m.name}' → {entities[index].name} (same surname)")
+            named[index] += 1
+            words.add(index, strip_article(m.name))      # the form _attach gave the entity
     _add_appositive_roles(doc, mentions, entities)
     for m in mentions:
         if m.kind == "nominal":
@@ -159,7 +197,34 @@ def _match_organisation(entities: list[Entity], name: str) -> int | None:
     return found.pop() if len(found) == 1 else None
 
 
-def _match_partial_name(entities: list[Entity], m: Mention, mentions: list[Mention]) -> int | None:
+class _NameWords:
+    """For each word, the entities with a form that ends in it (rank 0), has it in the middle of
+    three words (1) or starts with it (2): a one-word name's candidates, found without reading
+    every entity's forms for each one (entities grow with the article)."""
+
+    def __init__(self) -> None:
+        self.ranks: dict[str, dict[int, int]] = {}
+
+    def add(self, entity: int, form: str) -> None:
+        key = name_key(form).split()
+        if not key:
+            return
+        places = [(key[-1], 0)]
+        if len(key) == 3:
+            places.append((key[1], 1))
+        if len(key) > 1:
+            places.append((key[0], 2))
+        for word, rank in places:
+            known = self.ranks.setdefault(word, {})
+            known[entity] = min(rank, known.get(entity, rank))
+
+    def candidates(self, word: str) -> list[tuple[int, int]]:
+        """(entity, best rank) of the entities with a form holding word, in entity order."""
+        return sorted(self.ranks.get(word, {}).items())
+
+
+def _match_partial_name(entities: list[Entity], m: Mention, mentions: list[Mention], named: Counter,
+                        words: _NameWords) -> int | None:
     """The person this one-word mention names: by surname, then a middle surname ("Acosta" in
     "Melba Acosta Febo"), then first name. Where several people fit, the one named in this
     sentence or the one before, else one the article names at least twice as often as any
@@ -168,19 +233,14 @@ def _match_partial_name(entities: list[Entity], m: Mention, mentions: list[Menti
 
     A gender the mention gives ("Mr. Obama") rules out a person of the other gender (Michelle
     Obama); a lone surname already given to someone else in the article ("Mr. Obama") is a candidate too.
+    mentions: the article's, in text order; named: how many mentions each entity has so far;
+    words: the words of every entity's forms so far.
     """
-    word = name_key(m.name)
     candidates = []
-    for index, entity in enumerate(entities):
-        if entity.kind != "person" or (m.gender and entity.gender and m.gender != entity.gender):
-            continue
-        keys = [name_key(f).split() for f in entity.forms]
-        if any(k[-1] == word for k in keys):
-            candidates.append((0, index))
-        elif any(len(k) == 3 and k[1] == word for k in keys):
-            candidates.append((1, index))
-        elif any(len(k) > 1 and k[0] == word for k in keys):
-            candidates.append((2, index))
+    for index, rank in words.candidates(name_key(m.name)):
+        entity = entities[index]
+        if entity.kind == "person" and not (m.gender and entity.gender and m.gender != entity.gender):
+            candidates.append((rank, index))
     if not candidates:
         return None
     best = min(c[0] for c in candidates)
@@ -189,11 +249,14 @@ def _match_partial_name(entities: list[Entity], m: Mention, mentions: list[Menti
         return matches[0]
     # Of several people with the name, only one just named (this sentence or the one before)
     # is meant; otherwise the surname stays apart rather than go to the wrong relative.
-    recent = [index for index in matches
-              if any(x.entity == index and m.sentence - 1 <= x.sentence and x.start < m.start for x in mentions)]
+    just_named = set()      # walked back from m: a scan of every mention made this quadratic
+    k = mentions_before(mentions, m.start)
+    while k > 0 and mentions[k - 1].sentence >= m.sentence - 1:
+        k -= 1
+        just_named.add(mentions[k].entity)
+    recent = [index for index in matches if index in just_named]
     if len(recent) == 1:
         return recent[0]
-    named = Counter(x.entity for x in mentions if x.entity in matches)
     ranked = sorted(matches, key=lambda index: -named[index])
     if named[ranked[0]] >= 2 * max(1, named[ranked[1]]):
         return ranked[0]        # the article's main one: "Clinton" where Hillary Clinton is named far more than Bill
@@ -231,8 +294,11 @@ def resolve_nominal(m: Mention, mentions: list[Mention], entities: list[Entity])
     role_holders = [e for e in range(len(entities)) if entities[e].kind == "person" and set(m.roles) & entities[e].roles]
     if not role_holders:
         return
-    before = [x.entity for x in mentions if x.entity in role_holders and x.start < m.start]
-    index = before[-1] if before else (role_holders[0] if len(role_holders) == 1 else None)
+    # The latest holder named before m, walked back from m (mentions are in text order).
+    k = mentions_before(mentions, m.start)
+    while k > 0 and mentions[k - 1].entity not in role_holders:
+        k -= 1
+    index = mentions[k - 1].entity if k > 0 else (role_holders[0] if len(role_holders) == 1 else None)
     if index is not None:
         _attach(entities, m, index, f"'{m.text}' → {entities[index].name} (role {'/'.join(m.roles)})")
 
@@ -327,9 +393,16 @@ def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: 
 
     if refers_to == "organisation" and document_author(m, entities, doc):
         return
+    # The mentions before m in its sentence and the 8 before it: no older sentence is read below
+    # (an older `previous` counts as no sentence just before). Found backwards from m.
+    earlier = []
+    k = entities.count_before(m.start)
+    while k > 0 and entities.mentions[k - 1].sentence >= m.sentence - 8:
+        k -= 1
+        earlier.append(entities.mentions[k])
     by_sentence: dict[int, list[Mention]] = {}
-    for x in entities.mentions:
-        if x.start < m.start and x.entity is not None and x.kind != "pronoun":
+    for x in reversed(earlier):
+        if x.entity is not None and x.kind != "pronoun":
             by_sentence.setdefault(x.sentence, []).append(x)
 
     def ranked(sentence: int) -> list[Mention]:
