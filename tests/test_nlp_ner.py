@@ -1,6 +1,9 @@
 """The bundled NER model as the tool loads it: real pipeline, real model, no mocks."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from quotes import nlp
@@ -39,3 +42,28 @@ def test_tokens_carry_bioes_tags(pipeline):
     assert tags["Johnson"] == "E-PER"
     assert tags["CNN"] == "S-ORG"
     assert tags["Saturday"] == "O"
+
+
+# Surnames that occur nowhere in the NER training data (PolNeAR silver, GUM, UNER EWT) but are
+# among the 100,000 GloVe words: the model without vectors tagged none of these three sentences'
+# names; with GloVe it has a vector for each (issue 29).
+UNSEEN_IN_TRAINING = [
+    ("Lagarde warned that growth was slowing.", "Lagarde"),
+    ("Lukashenko called the protests illegal.", "Lukashenko"),
+    ("Juncker rejected the proposal, Zardari said.", "Juncker"),
+]
+
+
+def test_ner_reads_the_bundled_glove_vectors(pipeline):
+    from stanza.models.common.vocab import UNK_ID
+
+    configured = json.loads((Path(nlp.__file__).parent / "models" / "pipeline.json").read_text())
+    assert configured["processors"]["ner"]["pretrain_path"] == "en_glove.pt"
+    words = pipeline.processors["ner"].trainers[0].model.vocab["word"]
+    assert len(words) > 100_000
+    assert words.unit2id("lagarde") != UNK_ID
+
+
+@pytest.mark.parametrize("text,name", UNSEEN_IN_TRAINING, ids=[name for _, name in UNSEEN_IN_TRAINING])
+def test_a_name_never_seen_in_training_is_found_through_its_vector(pipeline, text, name):
+    assert (name, "PER") in entities(text)
