@@ -75,7 +75,8 @@ def analyse_many(articles: list[Article], models: str | None = None) -> list[Art
 
 
 def extract(text: str, models: str | None = None, article_id: str = "text") -> list[Quote]:
-    """Every quote in a text with its attribution: the library's one-call entry point."""
+    """Every quote in a text with its attribution: the library's one-call entry point. Raises
+    NotArticleText for a long text that is mostly quotation marks (see marks.not_prose)."""
     return analyse(build_article(text, id=article_id, source=article_id), models).quotes
 
 

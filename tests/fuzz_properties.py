@@ -218,14 +218,16 @@ def measure(text: str) -> Measured:
 
 def superlinear(points: list[tuple[int, float]], factor: float, allowance: float) -> list[str]:
     """Each pair of (length, cost) points where the cost per character at the longer length is
-    more than `factor` times that at the shorter one, `allowance` (a fixed cost: noise, a first
-    allocation) aside. An empty list: the cost grew at most linearly."""
+    more than `factor` times that at the shorter one. A cost under `allowance` is noise (a busy
+    machine, a first allocation), too small to tell a cost per character: the shorter length
+    counts as costing at least that. An empty list: the cost grew at most linearly."""
     found = []
     for short, short_cost in points:
+        base = max(short_cost, allowance)
         for long, long_cost in points:
-            if long > short and long_cost > factor * short_cost * long / short + allowance:
+            if long > short and long_cost > factor * base * long / short:
                 found.append(f"{long:,} characters cost {long_cost:.3g}, more than {factor:g} x "
-                             f"{long / short:.3g} x {short_cost:.3g} (the cost at {short:,}) + {allowance:g}")
+                             f"{long / short:.3g} x {base:.3g} (the cost at {short:,}, at least {allowance:g})")
     return found
 
 

@@ -16,6 +16,7 @@ from quotes import attribution, marks, nlp, pipeline
 from quotes.document import MAX_SENTENCE_TOKENS, ParsedArticle, Token
 
 from conftest import ROOT, SEEDS
+from fuzz_properties import superlinear
 
 POLNEAR = ROOT.parent / "shared" / "eval" / "polnear"
 # Linear work takes 10 times as long on 10 times the text; the quadratic paths these tests guard
@@ -131,3 +132,13 @@ def test_no_news_article_counts_as_quotation_marks():
     files = [*SEEDS.glob("*.txt"), *POLNEAR.glob("*/text/*.txt")]
     assert files
     assert [path for path in files if marks.not_prose(path.read_text(encoding="utf-8"))] == []
+
+
+def test_the_growth_property_names_a_cost_that_grows_faster_than_the_length():
+    """stress/fuzz.py --growth judges its measurements with this."""
+    linear = [(1_000, 2.0), (10_000, 21.0), (100_000, 230.0)]
+    assert superlinear(linear, factor=3, allowance=1) == []
+    quadratic = [(1_000, 2.0), (10_000, 200.0), (100_000, 20_000.0)]
+    assert len(superlinear(quadratic, factor=3, allowance=1)) == 3
+    # Below the allowance a cost is noise: 0 s for 1,000 characters says nothing per character.
+    assert superlinear([(1_000, 0.0), (100_000, 50.0)], factor=3, allowance=1) == []
