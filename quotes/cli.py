@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import escape, render, sheet, variants
+from . import escape, name_check, render, sheet, variants
 from .fetch import TIMEOUT_SECONDS
 from .indexing import IndexInterrupted, Progress
 from .records import Skipped
@@ -381,19 +381,25 @@ def show(quote_id, explain, db):
 @_format_option(render.FORMATS)
 @click.option("--explain", is_flag=True, help="Also show the names other articles gave each speaker, and why they "
                                               "were linked.")
+@click.option("--check", is_flag=True, help="List only the names that look wrong, with why: a common word, a "
+                                            "title inside, a group, or written like another speaker's name.")
 @_csv_raw_option
 @_db_option
 @_color_option
-def speakers(fmt, explain, csv_raw, db):
+def speakers(fmt, explain, check, csv_raw, db):
     """Everyone quoted in the index: kind, aliases, number of quotes and articles.
 
     \b
     Examples:
       quotes speakers --format csv > speakers.csv
       quotes speakers --explain            why "Obama" is Barack Obama
+      quotes speakers --check              names to look at first ("Sens. John Smith": title in name)
     """
-    click.echo(render.speakers(_open_for_reading(db).speakers(), fmt, explain, _width(), csv_raw),
-               color=_exact(csv_raw))
+    entries = _open_for_reading(db).speakers()
+    if check:
+        click.echo(render.speaker_check(name_check.check(entries), fmt, _width(), csv_raw), color=_exact(csv_raw))
+        return
+    click.echo(render.speakers(entries, fmt, explain, _width(), csv_raw), color=_exact(csv_raw))
 
 
 @main.command()

@@ -282,6 +282,18 @@ def speakers(entries: list[dict], fmt: str, explain: bool = False, width: int | 
     return _tabulate(rows, headers, fmt, [28, 12, 60, None, None] + ([50] if explain else []), width)
 
 
+def speaker_check(suspects: list, fmt: str, width: int | None = None, csv_raw: bool = False) -> str:
+    """`quotes speakers --check`: the names that look wrong (name_check.Suspect), each with its reasons."""
+    if fmt == "json":
+        return json.dumps([{**s.entry, "reasons": list(s.reasons)} for s in suspects], indent=2, ensure_ascii=False)
+    headers = ["speaker", "kind", "why it looks wrong", "quotes", "articles"]
+    rows = [[s.entry["speaker"], s.entry["kind"], "; ".join(s.reasons), s.entry["quotes"], s.entry["articles"]]
+            for s in suspects]
+    if fmt == "csv":
+        return _csv(rows, headers, csv_raw)
+    return _tabulate(rows, headers, fmt, [28, 12, 50, None, None], width)
+
+
 def extract_records(source: str, quotes_: Iterable[Quote]) -> Iterable[dict]:
     """The `quotes extract` contract: one object per quote (records.quote_dict), with the article's path."""
     for q in quotes_:
