@@ -7,6 +7,7 @@ it, capitalisation and the lexicon do."""
 from __future__ import annotations
 
 import bisect
+import collections
 import re
 from dataclasses import dataclass, field
 
@@ -66,6 +67,8 @@ def find_mentions(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int
     tokens = doc.tokens
     headlines = [(s, e) for s, e in paragraphs if title_case_paragraph(doc.text[s:e])]
     headline_starts = [s for s, _ in headlines]
+    # How often each word is printed, counted once: a headline name's words are checked against it.
+    printed = collections.Counter(t.text for t in tokens) if headlines else collections.Counter()
 
     def in_headline(token: Token) -> bool:
         k = bisect.bisect_right(headline_starts, token.start) - 1
@@ -76,7 +79,7 @@ def find_mentions(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int
     while i < len(tokens):
         if headlines and in_headline(tokens[i]) and i not in skip \
                 and tokens[i].text.lower() not in lex.pronoun_refers_to:
-            found = _headline_name(doc, i, skip)
+            found = _headline_name(doc, i, skip, printed)
             if found is not None:
                 mentions.append(found)
             i = found.end_token if found is not None else i + 1
@@ -255,7 +258,7 @@ def _name_mention(doc: ParsedArticle, run: _Run, prev: str, possessive: bool) ->
                         possessive=possessive, tagged_person=bool(tags & NER_PERSON), place=tags <= NER_PLACE)
 
 
-def _headline_name(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None:
+def _headline_name(doc: ParsedArticle, i: int, skip: set[int], printed: collections.Counter) -> Mention | None:
     """A name in a Title Case headline, where capitals do not show where it ends ("Black
     Lawmakers Rip Donald Trump"): the words before a colon ("Pence: …"); else, with NER, the
     person or organisation it tagged, exactly; without, capitalised words up to a small word
@@ -272,6 +275,7 @@ def _headline_name(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None
         while tag[:2] == "B-" and end < len(tokens) and end not in skip and tokens[end].ner[:2] in ("I-", "E-"):
             tag = tokens[end].ner
             end += 1
+        end = _confirmed_end(tokens, i, end, printed)
     else:
         end = i
         while end < len(tokens) and end not in skip and _is_capitalised(tokens[end]) \
@@ -282,6 +286,17 @@ def _headline_name(doc: ParsedArticle, i: int, skip: set[int]) -> Mention | None
         return None
     found = _noun_phrase(doc, i, skip, stop=end)
     return found if found is not None and found.kind != "nominal" else None
+
+
+def _confirmed_end(tokens: tuple[Token, ...], first: int, end: int, printed: collections.Counter) -> int:
+    """Where a name the NER tagged in a Title Case headline ends, once the words at its end that
+    the article prints nowhere else are dropped: in Title Case a verb looks like a name
+    ("Obama Sees 'Personal Insult'"), and the body names the person again ("Mr. Obama").
+    A name the body never repeats keeps the NER's span. printed: how often each word is printed."""
+    confirmed = end
+    while confirmed - 1 > first and printed[tokens[confirmed - 1].text] < 2:
+        confirmed -= 1
+    return confirmed if printed[tokens[confirmed - 1].text] >= 2 else end
 
 
 def _lead_in(doc: ParsedArticle, name_tokens: list[Token]) -> bool:
