@@ -33,6 +33,15 @@ def fingerprint(files: dict[str, list[Path]], extra: dict) -> str:
     return h.hexdigest()[:16]
 
 
+def load_pretrain(path: str | Path | None):
+    """Stanza's Pretrain of a file made by training/pretrain.py, or None where no file is named."""
+    if not path:
+        return None
+    from stanza.models.common.pretrain import Pretrain
+
+    return Pretrain(str(path))
+
+
 def save_atomic(obj, path: Path) -> None:
     """torch.save to a temporary name, then rename, so a kill never leaves half a file."""
     import torch

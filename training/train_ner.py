@@ -58,7 +58,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, save_atomic, save_trainer, stamped  # noqa: E402  (needs the path above)
+from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, load_pretrain, save_atomic, save_trainer, stamped  # noqa: E402  (needs the path above)
 
 DEFAULT_WORK = REPO / "training" / "work" / "ner"
 MODEL_OUT = MODELS_DIR / "en_ner.pt"
@@ -504,15 +504,6 @@ def stanza_args(work: Path, run_dir: Path, train_file: Path, config: TrainConfig
     ])
     args["device"] = "cpu"
     return args
-
-
-def load_pretrain(path: Path | None):
-    """Stanza's Pretrain of a file made by training/pretrain.py, or None."""
-    if path is None:
-        return None
-    from stanza.models.common.pretrain import Pretrain
-
-    return Pretrain(str(path))
 
 
 def _load_doc(path: Path):

@@ -63,7 +63,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import syntax_patch  # noqa: E402  (needs the path above)
 import train_tokenizer  # noqa: E402
-from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, save_atomic, save_trainer, stamped  # noqa: E402
+from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, load_pretrain, save_atomic, save_trainer, stamped  # noqa: E402
 
 DEFAULT_WORK = REPO / "training" / "work" / "syntax"
 TOKENIZER = MODELS_DIR / "en_tokenizer.pt"
@@ -259,14 +259,6 @@ def _run_key(config: Config, data_key: str) -> str:
         settings["pretrain"] = f"{Path(config.pretrain).name}:{Path(config.pretrain).stat().st_size}"
     return json.dumps({"kind": config.kind, "data": data_key, **settings}, sort_keys=True)
 
-
-def load_pretrain(path: str | Path | None):
-    """Stanza's Pretrain of a file made by training/pretrain.py, or None for "" / None."""
-    if not path:
-        return None
-    from stanza.models.common.pretrain import Pretrain
-
-    return Pretrain(str(path))
 
 
 PARSER_TAGS = ("none", "predicted")
