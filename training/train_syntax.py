@@ -133,6 +133,14 @@ def prepare(data: Path, work: Path) -> str:
     return key
 
 
+def _uses_pretrain(model: Path) -> bool:
+    """Whether a saved tagger was trained with pretrained vectors: the parser may use vectors the
+    tagger it reads the tags of was trained without (the bundled tagger has none)."""
+    import torch
+
+    return bool(torch.load(model, map_location="cpu", weights_only=False)["config"].get("pretrain"))
+
+
 def tag_data(work: Path, data_key: str, tagger: Path, pretrain: str = "") -> str:
     """train.tagged.conllu and dev.tagged.conllu: the prepared sets with UPOS, XPOS and feats
     from the tagger (gold words and sentences, gold heads), for a parser that reads tags;
@@ -408,7 +416,7 @@ def train(work: Path, data_key: str, config: Config) -> dict:
         if not tagger.exists():
             raise SystemExit(f"the parser learns from the tagger's tags, and there is no tagger at {tagger}: "
                              "train the tagger first (python training/train_syntax.py --only tagger)")
-        data_key = tag_data(work, data_key, tagger, config.pretrain)
+        data_key = tag_data(work, data_key, tagger, config.pretrain if _uses_pretrain(tagger) else "")
     run_key = _run_key(config, data_key)
     checkpoint_path = run_dir / "checkpoint.pt"
     state, finished = load_checkpoint(checkpoint_path, run_key, config.steps, log)
