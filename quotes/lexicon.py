@@ -51,6 +51,7 @@ class Lexicon:
     campaign_nouns: frozenset[str]        # 'campaign': the organisation of the person who owns it
     initialled_names: frozenset[str]      # people known with their middle initial: 'George W. Bush'
     stop_words: frozenset[str]            # function words, normalised ('dont'): not evidence of one utterance
+    common_words: frozenset[str]          # English words that are rarely names ('correction'; built from UD EWT)
 
 
 def _name_forms(lines: list[str]) -> dict[str, frozenset[str]]:
@@ -108,4 +109,5 @@ def load() -> Lexicon:
         campaign_nouns=frozenset(_lines("campaign_nouns.txt")),
         initialled_names=frozenset(_lines("initialled_names.txt")),
         stop_words=frozenset(w for line in _lines("stop_words.txt") for w in line.split()),
+        common_words=frozenset(_lines("common_words.txt")),
     )

@@ -15,6 +15,7 @@ from .speakers.names import name_key, title_at
 COMMON_WORD = "common word"
 TITLE = "title in name"
 GROUP = "group, not a person"
+NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
 
 
 @dataclass(frozen=True)
@@ -26,9 +27,10 @@ class Suspect:
 @lru_cache(maxsize=1)
 def _common_words() -> frozenset[str]:
     """Words of the lexicon that are English words, not names: function words, sentence openers,
-    speech verbs, cue nouns ("Statement")."""
+    speech verbs, cue nouns ("Statement"), and the words a treebank rarely tags a proper noun
+    ("Correction", "Citizens"; lexicon/common_words.txt)."""
     lex = lexicon.load()
-    return lex.stop_words | lex.not_names | lex.speech_verbs | lex.cue_nouns | lex.cue_fillers
+    return lex.stop_words | lex.not_names | lex.speech_verbs | lex.cue_nouns | lex.cue_fillers | lex.common_words
 
 
 @lru_cache(maxsize=1)
@@ -73,6 +75,8 @@ def _title(written: list[str]) -> str | None:
     """The title a person's name holds before its last word ("Sens." of "Sens. John Smith"), plural
     titles included ("Representatives"); a last word may be a surname ("Martin Luther King")."""
     words = [w.lower() for w in written]
+    while len(words) > 1 and words[-1].strip(".,") in NAME_SUFFIXES:
+        words = words[:-1]      # "Martin Luther King Jr.": "King" is the surname, not the title
     for i in range(len(words) - 1 if len(words) > 1 else 1):
         for form in (words[i], words[i][:-1] if words[i].endswith("s") else None):
             if form is None:

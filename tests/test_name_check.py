@@ -33,6 +33,18 @@ def test_one_common_english_word_is_flagged_and_a_surname_is_not():
     assert found == {"All": ("common word",), "Another": ("common word",), "Statement": ("common word",)}
 
 
+def test_a_common_english_word_from_the_treebank_list_is_flagged_and_a_name_it_rarely_prints_is_not():
+    found = flagged(entry("Correction"), entry("Citizens"), entry("Demonstrations"), entry("Wallace"),
+                    entry("Chelsea"), entry("Senate", "organisation"))
+    assert found == {"Correction": ("common word",), "Citizens": ("common word",),
+                     "Demonstrations": ("common word",)}
+
+
+def test_a_name_suffix_leaves_the_surname_before_it_a_surname():
+    assert flagged(entry("Martin Luther King Jr."), entry("Vann R. Newkirk II")) == {}
+    assert flagged(entry("Gov. John King Jr.")) == {"Gov. John King Jr.": ("title in name: Gov.",)}
+
+
 def test_a_title_inside_a_persons_name_is_flagged_with_the_title_plural_and_abbreviated_ones_too():
     found = flagged(entry("Sens. John Smith"), entry("Representatives Ann Lee"), entry("Rep.-elect Bob Good"),
                     entry("Illinois Gov. JB Pritzker"), entry("Larry King"))
