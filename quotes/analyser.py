@@ -36,7 +36,7 @@ def _current(model_set: str) -> Analyser:
     # Subpackages too (articles/, speakers/): their modules decide what an analysis holds.
     code = sorted(p for p in PACKAGE_DIR.rglob("*.py") if p.relative_to(PACKAGE_DIR).as_posix() not in NOT_ANALYSIS)
     # The attribution scorer's weights decide like code does, whichever Stanza models parse.
-    from .scorer import MODEL_FILE
+    from .attribution.decide import MODEL_FILE
     code += [MODEL_FILE] if MODEL_FILE.is_file() else []
     words = sorted(p for p in lexicon.LEXICON_DIR.iterdir() if p.is_file())
     return Analyser(version=__version__, code=_hash_files(code), models=_models(model_set),

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 import quotes
-from quotes import analyser, batch, lexicon, pipeline, results, scorer
+from quotes import analyser, batch, lexicon, pipeline, results
+from quotes.attribution import decide as scorer
 from quotes.articles import build_article, load
 from quotes.cli import main
 from quotes.records import quote_dict, quote_from_dict

@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from quotes import attribution, marks, pipeline, scorer
-from quotes.candidates import Candidate
+from quotes import attribution, marks, pipeline
+from quotes.attribution import Candidate, decide
 from quotes.evaluate import evaluate, load_gold, report
 
 from conftest import FIXTURES
@@ -22,7 +22,7 @@ def parsed(text: str):
 
 
 def test_the_bundled_scorer_loads_and_weighs_the_evidence():
-    model = scorer.bundled()
+    model = decide.bundled()
     assert model is not None and model.weights and 0 <= model.margin < 1
     # Evidence that a mention is the speaker weighs for it: the subject of the cue after the quote.
     assert model.weights["cue-after:1"] > 0
@@ -99,7 +99,7 @@ def test_a_name_cut_inside_a_word_is_no_candidate():
 
 
 def test_a_weak_candidate_never_replaces_the_sieves_answer():
-    model = scorer.Scorer({"a": 1.0}, margin=0.1)
+    model = decide.Scorer({"a": 1.0}, margin=0.1)
     assert not model.replaces(0.45, 0.10)      # below the floor: more likely wrong than right
     assert not model.replaces(0.55, 0.50)      # not clearly better than the sieves' choice
     assert model.replaces(0.80, 0.15)
@@ -108,8 +108,8 @@ def test_a_weak_candidate_never_replaces_the_sieves_answer():
 def test_a_scorer_file_of_another_format_is_refused(tmp_path):
     path = tmp_path / "scorer.json"
     path.write_text(json.dumps({"format": "something-else", "weights": {}}))
-    with pytest.raises(scorer.ScorerError, match="not a quotes-attribution-scorer"):
-        scorer.from_file(path)
+    with pytest.raises(decide.ScorerError, match="not a quotes-attribution-scorer"):
+        decide.from_file(path)
 
 
 def test_evaluate_scores_mentions_as_polnear_does(tmp_path):

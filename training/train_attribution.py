@@ -32,10 +32,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from quotes import attribution, marks, pipeline, render, scorer  # noqa: E402
+from quotes import attribution, marks, pipeline, render  # noqa: E402
+from quotes.attribution import decide as scorer  # noqa: E402
 from quotes.analyser import current as current_analyser  # noqa: E402
 from quotes.articles import load  # noqa: E402
-from quotes.candidates import Candidate  # noqa: E402
+from quotes.attribution import Candidate  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 WORK = REPO / "training" / "work" / "attribution"

@@ -13,15 +13,16 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-from . import lexicon, marks, scorer
+from .. import lexicon, marks
+from . import decide
 from .candidates import Candidate, CueSubjects, candidates
-from .document import ParsedArticle, Token
-from .records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
-from .scorer import Scorer
-from .speakers.mentions import (NER_PERSON, NOMINAL_DETERMINERS, POSSESSIVE, Mention, after_preposition,
+from ..document import ParsedArticle, Token
+from ..records import UNATTRIBUTED, Attribution, Quote, QuoteSpan, Span
+from .decide import Scorer
+from ..speakers.mentions import (NER_PERSON, NOMINAL_DETERMINERS, POSSESSIVE, Mention, after_preposition,
                                 nominal_ending_at, nominal_starting_at, title_case_paragraph)
-from .speakers.names import SMALL_WORDS
-from .speakers.resolution import (Entities, campaign_owner, document_author, resolve, resolve_document,
+from ..speakers.names import SMALL_WORDS
+from ..speakers.resolution import (Entities, campaign_owner, document_author, resolve, resolve_document,
                                   resolve_nominal, resolve_pronoun)
 
 SENTENCE_FINAL = {".", "!", "?", "…"}
@@ -64,7 +65,7 @@ def attribute(doc: ParsedArticle, spans: list[QuoteSpan], article_id: str = "",
     (quote index, candidates) for every quote the sieves take for speech, for training.
     """
     if model == BUNDLED:
-        model = scorer.bundled()
+        model = decide.bundled()
     context = _context(doc, spans)
     for index in range(len(spans)):
         found = None

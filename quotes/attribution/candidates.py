@@ -14,13 +14,13 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from . import lexicon
-from .records import Attribution
-from .speakers.mentions import Mention
-from .speakers.resolution import resolve_pronoun
+from .. import lexicon
+from ..records import Attribution
+from ..speakers.mentions import Mention
+from ..speakers.resolution import resolve_pronoun
 
 if TYPE_CHECKING:
-    from .attribution import Context
+    from . import Context
 
 REACH = 60              # tokens either side of a quote where a mention can be its source
 DISTANCE_BUCKETS = (0, 2, 5, 10, 20, 40)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .candidates import Candidate, overrule_bar
 
-MODEL_FILE = Path(__file__).parent / "models" / "attribution_scorer.json"
+MODEL_FILE = Path(__file__).parent.parent / "models" / "attribution_scorer.json"
 FORMAT = "quotes-attribution-scorer/1"
 
 
