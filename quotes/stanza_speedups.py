@@ -33,6 +33,14 @@ They are in place only inside `active()`, which quotes.nlp enters around its own
 any other Stanza pipeline in the process runs Stanza's own code. `QUOTES_STANZA_SPEEDUPS=0` turns
 them off; with a Stanza they were not written for (see STANZA_VERSIONS), they stay off and one
 line on stderr says so (quotes.patching).
+
+Why a with block rather than a Stanza processor variant (`register_processor_variant`), which
+would touch nothing outside quotes' pipeline: a variant replaces a processor's whole `process`,
+and four of the replaced functions (the tree search's `tarjan`, the parser's
+`chuliu_edmonds_one_root`, NER's `viterbi_decode`, `get_long_tensor`) are module functions that
+Stanza's data loaders, trainers and models look up at call time. A variant would have to carry
+copies of those Stanza classes to reach them, and follow every Stanza release; the table below
+replaces the functions alone, and only for the versions it names.
 """
 from __future__ import annotations
 
@@ -207,7 +215,9 @@ def pairwise_bilinear(self, input1, input2):
 LABEL_CHUNK = 512
 
 
-def _with_ones(x):
+def with_ones(x: torch.Tensor) -> torch.Tensor:
+    """x with a column of ones appended, as Stanza's biaffine scorers extend their inputs (the
+    bias row of their weight). (Shared with training/syntax_patch.py.)"""
     return torch.cat([x, x.new_ones(*x.shape[:-1], 1)], -1)
 
 
@@ -221,37 +231,57 @@ def graph_parser_predict(self, word, word_mask, wordchars, wordchars_mask, upos,
         return original(self, word, word_mask, wordchars, wordchars_mask, upos, xpos, ufeats, pretrained, lemma,
                         head, deprel, word_orig_idx, sentlens, wordlens, text,
                         resolve_head_constraints=resolve_head_constraints)
-    from torch.nn import functional as F
     from stanza.models.common.vocab import VOCAB_PREFIX_SIZE
     from stanza.models.depparse import head_constraints, model
 
-    # Arc scores: GraphParser.forward_scores without its label scorer (dropout is off in eval).
     hidden = self.embed(word, word_mask, wordchars, wordchars_mask, upos, xpos, ufeats, pretrained, lemma,
                         head, deprel, word_orig_idx, sentlens, wordlens, text)
-    arcs = self.unlabeled(hidden, hidden).squeeze(3)
-    if self.args["linearization"] or self.args["distance"]:
+    arc_scores = _arc_scores(self, hidden, word, head)
+    trees = [model.chuliu_edmonds_one_root(arc_scores[i][:n, :n]) for i, n in enumerate(sentlens)]
+    dep_states, head_states, best = _chosen_labels(self.deprel, hidden, trees)
+
+    vocab = self.vocab["deprel"]
+    results = []
+    for i, (n, tree) in enumerate(zip(sentlens, trees)):
+        raw_ids = best[i, 1:n].tolist()
+        relations = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
+        if resolve_head_constraints and head_constraints.find_head_constraint_violations(tree, relations):
+            table = _label_table(self.deprel, dep_states[i:i + 1, :n], head_states[i:i + 1, :n])
+            tree, raw_ids = model.resolve_head_constraint_violations(arc_scores[i][:n, :n], table, tree, vocab)
+            relations = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
+        results.append([[tree[j + 1], relations[j]] for j in range(n - 1)])
+    return results
+
+
+def _arc_scores(parser, hidden: torch.Tensor, word: torch.Tensor, head: torch.Tensor) -> np.ndarray:
+    """GraphParser.forward_scores without its label scorer (dropout is off in eval), as a
+    log-softmax over heads: sentences x words x words, the root included."""
+    from torch.nn import functional as F
+
+    arcs = parser.unlabeled(hidden, hidden).squeeze(3)
+    if parser.args["linearization"] or parser.args["distance"]:
         positions = torch.arange(word.size(1), device=head.device)
         offset = positions.view(1, 1, -1).expand(word.size(0), -1, -1) - positions.view(1, -1, 1).expand(word.size(0), -1, -1)
-    if self.args["linearization"]:
-        linear = self.linearization(hidden, hidden).squeeze(3)
+    if parser.args["linearization"]:
+        linear = parser.linearization(hidden, hidden).squeeze(3)
         arcs += F.logsigmoid(linear * torch.sign(offset).float())
-    if self.args["distance"]:
-        predicted = 1 + F.softplus(self.distance(hidden, hidden).squeeze(3))
+    if parser.args["distance"]:
+        predicted = 1 + F.softplus(parser.distance(hidden, hidden).squeeze(3))
         arcs += -torch.log((torch.abs(offset).float() - predicted) ** 2 / 2 + 1)
     arcs.masked_fill_(torch.eye(head.size(-1) + 1, dtype=torch.bool, device=head.device).unsqueeze(0), -float("inf"))
-    arc_scores = F.log_softmax(arcs, 2).numpy()
+    return F.log_softmax(arcs, 2).numpy()
 
-    trees = [model.chuliu_edmonds_one_root(arc_scores[i][:n, :n]) for i, n in enumerate(sentlens)]
 
-    # Label scores of the chosen arcs: the deep biaffine's two layers, then per token
-    # sum_ij dep_i W_ijo head_j + b_o, with head the hidden state of the token's chosen head.
-    scorer = self.deprel
-    dep_states = _with_ones(scorer.hidden_func(scorer.W1(hidden)))
-    head_states = _with_ones(scorer.hidden_func(scorer.W2(hidden)))
+def _chosen_labels(scorer, hidden: torch.Tensor, trees: list[np.ndarray]):
+    """The deep biaffine label scorer's two layers (dependent and head states, each with its
+    ones column), and per token the best label of the arc to its chosen head:
+    argmax_o sum_ij dep_i W_ijo head_j + b_o, with head the state of the token's chosen head."""
+    dep_states = with_ones(scorer.hidden_func(scorer.W1(hidden)))
+    head_states = with_ones(scorer.hidden_func(scorer.W2(hidden)))
     bilinear = scorer.scorer.W_bilin
     i_size, j_size, out = bilinear.weight.shape
     weight = weight_by_output(bilinear.weight, 0, 2, 1)
-    heads = np.zeros(word.shape[:1] + (hidden.size(1),), dtype=np.int64)
+    heads = np.zeros(tuple(hidden.shape[:2]), dtype=np.int64)      # sentences x words, the root included
     for i, tree in enumerate(trees):
         heads[i, :len(tree)] = tree
     chosen = torch.gather(head_states, 1, torch.from_numpy(heads).unsqueeze(2).expand(-1, -1, j_size))
@@ -261,19 +291,16 @@ def graph_parser_predict(self, word, word_mask, wordchars, wordchars_mask, upos,
         stop = start + LABEL_CHUNK
         labels[start:stop] = bilinear_rows(flat_dep[start:stop], weight, flat_head[start:stop])
     best = (labels + bilinear.bias).argmax(1).view(len(trees), -1).numpy()
+    return dep_states, head_states, best
 
-    vocab = self.vocab["deprel"]
-    results = []
-    for i, (n, tree) in enumerate(zip(sentlens, trees)):
-        raw_ids = best[i, 1:n].tolist()
-        relations = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
-        if resolve_head_constraints and head_constraints.find_head_constraint_violations(tree, relations):
-            table = bilinear(dep_states[i:i + 1, :n], head_states[i:i + 1, :n])
-            table = F.log_softmax(table, 3)[0].numpy()
-            tree, raw_ids = model.resolve_head_constraint_violations(arc_scores[i][:n, :n], table, tree, vocab)
-            relations = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
-        results.append([[tree[j + 1], relations[j]] for j in range(n - 1)])
-    return results
+
+def _label_table(scorer, dep_states: torch.Tensor, head_states: torch.Tensor) -> np.ndarray:
+    """One sentence's whole label table (length x length x labels), log-softmaxed, as Stanza
+    computes it for its repair of a head with two subjects or objects."""
+    from torch.nn import functional as F
+
+    table = scorer.scorer.W_bilin(dep_states, head_states)
+    return F.log_softmax(table, 3)[0].numpy()
 
 
 # The modules that import get_long_tensor by name, for the tagger, parser and NER.

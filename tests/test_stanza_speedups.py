@@ -30,6 +30,10 @@ def installed_attributes() -> dict:
     return {(p.owner, p.name): vars(resolve(p.owner))[p.name] for p in stanza_speedups.SPEEDUPS.table}
 
 
+# What the replaced attributes hold before any test has run quotes: Stanza's own functions.
+STANZA_S_OWN = installed_attributes()
+
+
 def stanza_s_own(attributes: dict) -> bool:
     replacements = {p.replacement for p in stanza_speedups.SPEEDUPS.table}
     return all(value not in replacements and value.__module__.startswith("stanza.") for value in attributes.values())
@@ -178,17 +182,25 @@ def test_a_plain_stanza_pipeline_after_quotes_runs_stanza_s_own_code(monkeypatch
     import stanza
 
     monkeypatch.delenv(stanza_speedups.SWITCH, raising=False)
+    assert stanza_s_own(STANZA_S_OWN)
     pipeline.parse(ARTICLE)
-    assert stanza_s_own(installed_attributes())
     config = nlp._read_pipeline_config()
     kwargs = {k: v for k, v in nlp._bundled_kwargs(config).items() if k.startswith(("tokenize_", "pos_"))}
     plain = stanza.Pipeline("en", dir=str(nlp.MODELS_DIR), processors="tokenize,pos", download_method=None,
                             allow_unknown_language=True, use_gpu=False, logging_level="ERROR", **kwargs)
+    while_tagging = []          # what Stanza's modules hold while the plain pipeline's tagger runs
+    plain.processors["pos"].trainer.model.register_forward_pre_hook(
+        lambda *_: while_tagging.append(installed_attributes()))
     with nlp.torch_threads():
         doc = plain(ARTICLE)
+    assert while_tagging and all(_same_objects(seen, STANZA_S_OWN) for seen in while_tagging)
+    assert _same_objects(installed_attributes(), STANZA_S_OWN)
     assert any(word.feats for word in doc.iter_words())     # the tagger wrote feature strings
     assert feature_cache(plain) is None                      # with Stanza's own id2unit
-    assert stanza_s_own(installed_attributes())
+
+
+def _same_objects(attributes: dict, expected: dict) -> bool:
+    return attributes.keys() == expected.keys() and all(attributes[k] is expected[k] for k in expected)
 
 
 def test_switched_off_by_the_environment(monkeypatch):
