@@ -11,18 +11,16 @@ import copy
 import logging
 import sys
 from contextlib import nullcontext
-from pathlib import Path
 
 import pytest
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("stanza")
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "training"))
-
-import syntax_patch  # noqa: E402  (needs the path above)
 from torch import nn  # noqa: E402
 from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence  # noqa: E402
+
+from training import syntax_patch  # noqa: E402
 
 RTOL, ATOL = 1e-5, 1e-6
 

@@ -13,6 +13,19 @@ DEFAULT_DATA = REPO.parent / "shared" / "data"
 MODELS_DIR = REPO / "quotes" / "models"
 
 
+def checkout_quotes():
+    """The quotes package, after checking it is this checkout's: the scripts write models into
+    quotes/models/ here and measure them through quotes, which a copy installed elsewhere (`pip
+    install .` rather than `pip install -e .`) would not read."""
+    import quotes
+
+    found = Path(quotes.__file__).resolve().parent
+    if found != REPO / "quotes":
+        raise SystemExit(f"training: quotes is imported from {found}, not from this checkout ({REPO / 'quotes'}): "
+                         "install it with pip install -e . or run from the repository root as python -m training.<script>")
+    return quotes
+
+
 def gum_split(gum_dir: Path) -> dict[str, list[Path]]:
     """Split GUM by document: sorted names, every 10th to dev, the next to test."""
     docs = sorted(gum_dir.glob("*.conllu"))

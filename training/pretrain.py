@@ -16,7 +16,7 @@ import logging
 import os
 from pathlib import Path
 
-from common import MODELS_DIR
+from .common import MODELS_DIR
 
 log = logging.getLogger("pretrain")
 

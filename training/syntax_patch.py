@@ -1,6 +1,6 @@
 """Cheaper autograd graphs for training Stanza's POS tagger and dependency parser on a CPU.
 
-    from syntax_patch import patched
+    from training.syntax_patch import patched
     with patched():
         trainer.update(batch)
 
@@ -40,7 +40,7 @@ from torch import nn
 from torch.nn.utils.rnn import PackedSequence, pad_packed_sequence
 
 from quotes.patching import Patch, PatchSet
-from quotes.stanza_speedups import STANZA_VERSIONS, bilinear_rows, weight_by_output
+from quotes.stanza_speedups import STANZA_VERSIONS, bilinear_rows, weight_by_output, with_ones
 
 # The torch releases the Dropout replacement is meant for: from, up to (excluded); written and measured on 2.13.
 TORCH_VERSIONS = ("2.0", "3")
@@ -62,10 +62,7 @@ def bilinear(x1: torch.Tensor, x2: torch.Tensor, weight: torch.Tensor, bias: tor
 
 
 def _biaffine_forward(self, input1, input2):
-    ones1 = input1.new_ones(*input1.shape[:-1], 1)
-    ones2 = input2.new_ones(*input2.shape[:-1], 1)
-    return bilinear(torch.cat([input1, ones1], -1), torch.cat([input2, ones2], -1),
-                    self.W_bilin.weight, self.W_bilin.bias)
+    return bilinear(with_ones(input1), with_ones(input2), self.W_bilin.weight, self.W_bilin.bias)
 
 
 # --------------------------------------------------------------------------

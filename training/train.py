@@ -20,15 +20,12 @@ import shutil
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:            # run as a file, `python training/train.py`: see as_package.py
+    import as_package
+    __package__ = as_package.register()
 
-import pretrain  # noqa: E402  (needs the path above)
-import train_attribution  # noqa: E402
-import train_ner  # noqa: E402
-import train_syntax  # noqa: E402
-import train_tokenizer  # noqa: E402
-
-REPO = Path(__file__).resolve().parent.parent
+from . import pretrain, train_attribution, train_ner, train_syntax, train_tokenizer
+from .common import REPO
 STEPS = ("tokenizer", "pretrain", "ner", "pos", "depparse", "attribution")
 # Steps of train_syntax.py: its model name and the folder both steps share.
 SYNTAX_STEPS = {"pos": "tagger", "depparse": "parser"}

@@ -30,7 +30,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+if not __package__:            # run as a file, `python training/train_attribution.py`: see as_package.py
+    import as_package
+    __package__ = as_package.register()
 
 from quotes import attribution, marks, pipeline, render  # noqa: E402
 from quotes.attribution import decide as scorer  # noqa: E402
@@ -38,7 +40,8 @@ from quotes.analyser import current as current_analyser  # noqa: E402
 from quotes.articles import load  # noqa: E402
 from quotes.attribution import Candidate  # noqa: E402
 
-REPO = Path(__file__).resolve().parent.parent
+from .common import REPO, checkout_quotes  # noqa: E402
+
 WORK = REPO / "training" / "work" / "attribution"
 DEFAULT_GOLD = REPO.parent / "shared" / "eval" / "polnear"
 PARSING_MODULES = ("nlp.py", "document.py", "marks.py")   # and pipeline.parse, pipeline.syntax_ranges
@@ -197,6 +200,7 @@ def scored(records: list[dict], gold: Path, split: str, score, name: str) -> str
 
 
 def run(gold: Path, folds: int, jobs: int, install: bool) -> int:
+    checkout_quotes()           # the scorer is written into, and measured with, this checkout's quotes
     score = score_module(gold)
     items = {split: parses(split, gold, jobs) for split in ("train", "dev")}
     golds = {split: gold_quotes(gold, split, score) for split in items}

@@ -56,9 +56,12 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:            # run as a file, `python training/train_ner.py`: see as_package.py
+    import as_package
+    __package__ = as_package.register()
 
-from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, load_pretrain, save_atomic, save_trainer, stamped  # noqa: E402  (needs the path above)
+from . import conllu
+from .common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, load_pretrain, save_atomic, save_trainer, stamped
 
 DEFAULT_WORK = REPO / "training" / "work" / "ner"
 MODEL_OUT = MODELS_DIR / "en_ner.pt"
@@ -99,21 +102,8 @@ Sentence = list[tuple[str, str]]          # (token, BIO tag)
 
 def _conllu_blocks(path: Path):
     """Yield (comments, rows) for every sentence of a CoNLL-U-like file."""
-    comments: list[str] = []
-    rows: list[list[str]] = []
     with path.open(encoding="utf-8") as handle:
-        for line in handle:
-            line = line.rstrip("\n")
-            if not line.strip():
-                if rows:
-                    yield comments, rows
-                comments, rows = [], []
-            elif line.startswith("#"):
-                comments.append(line)
-            else:
-                rows.append(line.split("\t"))
-    if rows:
-        yield comments, rows
+        yield from conllu.blocks(line.rstrip("\n") for line in handle)
 
 
 def _newdoc(comments: list[str]) -> str | None:

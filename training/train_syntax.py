@@ -59,11 +59,12 @@ from contextlib import nullcontext
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:            # run as a file, `python training/train_syntax.py`: see as_package.py
+    import as_package
+    __package__ = as_package.register()
 
-import syntax_patch  # noqa: E402  (needs the path above)
-import train_tokenizer  # noqa: E402
-from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, load_pretrain, save_atomic, save_trainer, stamped  # noqa: E402
+from . import conllu, syntax_patch, train_tokenizer
+from .common import DEFAULT_DATA, MODELS_DIR, REPO, checkout_quotes, fingerprint, gum_split, install_model, load_checkpoint, load_pretrain, save_atomic, save_trainer, stamped
 
 DEFAULT_WORK = REPO / "training" / "work" / "syntax"
 TOKENIZER = MODELS_DIR / "en_tokenizer.pt"
@@ -99,7 +100,7 @@ def input_files(data: Path) -> dict[str, list[Path]]:
 def lemma_is_form(sentences: list) -> None:
     for sentence in sentences:
         for row in sentence.rows:
-            if train_tokenizer.is_word(row):
+            if conllu.is_word(row):
                 row[2] = row[1]
 
 
@@ -123,10 +124,10 @@ def prepare(data: Path, work: Path) -> str:
         if name == "train":
             styles = train_tokenizer.restyle(sentences, random.Random(f"{SEED}:syntax-train"))
         lemma_is_form(sentences)
-        train_tokenizer.write_conllu(sentences, out / f"{name}.conllu")
+        conllu.write_conllu(sentences, out / f"{name}.conllu")
         if name in EVAL_SETS:
             convert_text(str(out / f"{name}.conllu"), str(out / f"{name}.txt"))
-        words = sum(train_tokenizer.is_word(r) for s in sentences for r in s.rows)
+        words = sum(conllu.is_word(r) for s in sentences for r in s.rows)
         summary[name] = {"files": len(paths), "sentences": len(sentences), "words": words, "styles": styles}
         log.info("prepare: %s: %s", name, summary[name])
     stamp.write_text(json.dumps({"key": key, "sets": summary}, indent=2))
@@ -546,7 +547,7 @@ def bundled_ner() -> dict[str, str]:
 
 
 def _gold_tokens(path: Path) -> list[list[str]]:
-    return [[row[1] for row in s.rows if train_tokenizer.is_word(row)] for s in train_tokenizer.read_conllu(path)]
+    return [[row[1] for row in s.rows if conllu.is_word(row)] for s in conllu.read_conllu(path)]
 
 
 def _restore_token_text(doc, text: str) -> None:
@@ -632,7 +633,7 @@ def _selective_syntax_seconds(pipeline, texts: list[str], syntax: list[str], rou
     (quotes.pipeline.syntax_ranges), best of `rounds`, and the share of tokens in those sentences."""
     from stanza.models.common.doc import Document
 
-    sys.path.insert(0, str(REPO))
+    checkout_quotes()
     from quotes import nlp, pipeline as quotes_pipeline
 
     docs = pipeline.bulk_process([Document([], text=t) for t in texts],

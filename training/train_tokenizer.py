@@ -30,12 +30,11 @@ import random
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, save_atomic, save_trainer, stamped  # noqa: E402  (needs the path above)
+from .common import DEFAULT_DATA, MODELS_DIR, REPO, fingerprint, gum_split, install_model, load_checkpoint, save_atomic, save_trainer, stamped
+from .conllu import Sentence, is_word, read_conllu, set_space_after, set_text_comment, space_after, write_conllu
 
 DEFAULT_WORK = REPO / "training" / "work" / "tokenizer"
 MODEL_OUT = MODELS_DIR / "en_tokenizer.pt"
@@ -51,80 +50,6 @@ STYLE_WEIGHTS = {"plain": 0.35, "curly": 0.40, "nyt": 0.25}
 NEST_PROB = 0.3
 
 log = logging.getLogger("train_tokenizer")
-
-
-# --------------------------------------------------------------------------
-# CoNLL-U reading and writing
-# --------------------------------------------------------------------------
-
-@dataclass
-class Sentence:
-    """One CoNLL-U sentence: its comment lines and its 10-column rows."""
-    comments: list[str] = field(default_factory=list)
-    rows: list[list[str]] = field(default_factory=list)
-
-
-def read_conllu(path: Path) -> list[Sentence]:
-    """Read every sentence of a CoNLL-U file."""
-    sentences: list[Sentence] = []
-    current = Sentence()
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if current.rows:
-                sentences.append(current)
-            current = Sentence()
-        elif line.startswith("#"):
-            current.comments.append(line)
-        else:
-            current.rows.append(line.split("\t"))
-    if current.rows:
-        sentences.append(current)
-    return sentences
-
-
-def write_conllu(sentences: list[Sentence], path: Path) -> None:
-    """Write sentences as CoNLL-U."""
-    with path.open("w", encoding="utf-8") as out:
-        for sentence in sentences:
-            for comment in sentence.comments:
-                out.write(comment + "\n")
-            for row in sentence.rows:
-                out.write("\t".join(row) + "\n")
-            out.write("\n")
-
-
-def _misc(row: list[str]) -> list[str]:
-    return [] if row[9] == "_" else row[9].split("|")
-
-
-def space_after(row: list[str]) -> bool:
-    """False when the token is glued to the next one (SpaceAfter=No)."""
-    return "SpaceAfter=No" not in _misc(row)
-
-
-def set_space_after(row: list[str], value: bool) -> None:
-    """Set or clear SpaceAfter=No in the MISC column."""
-    items = [item for item in _misc(row) if item != "SpaceAfter=No"]
-    if not value:
-        items.append("SpaceAfter=No")
-    row[9] = "|".join(items) or "_"
-
-
-def is_word(row: list[str]) -> bool:
-    """A plain word row (not a multi-word range, not an empty node)."""
-    return row[0].isdigit()
-
-
-def sentence_text(sentence: Sentence) -> str:
-    """The surface text the word forms and SpaceAfter marks spell out."""
-    words = [row for row in sentence.rows if is_word(row)]
-    return "".join(row[1] + (" " if space_after(row) else "") for row in words).rstrip()
-
-
-def set_text_comment(sentence: Sentence) -> None:
-    """Rewrite `# text = ...` so it agrees with the (changed) word forms."""
-    text = "# text = " + sentence_text(sentence)
-    sentence.comments = [text if c.startswith("# text =") else c for c in sentence.comments]
 
 
 # --------------------------------------------------------------------------
