@@ -12,11 +12,12 @@ The Python API is the command line's twin:
 
 Stanza and torch load on first use, not on `import quotes`.
 """
-__version__ = "0.1.0"
-
-from .records import Analyser, Article, Attribution, Quote, QuoteSpan, Skipped, Span, Speaker  # noqa: E402
-from .indexing import IndexInterrupted, IndexReport, Progress  # noqa: E402
-from .store import Index, NoIndex, QuoteRow, StoreError  # noqa: E402
+from ._version import __version__
+from .records import Analyser, Article, Attribution, Quote, QuoteSpan, Skipped, Span, Speaker
+from .index import Index
+from .indexing import IndexInterrupted, IndexReport, Progress
+from .rows import QuoteRow
+from .store import NoIndex, StoreError
 
 __all__ = ["extract", "extract_files", "Index", "IndexInterrupted", "IndexReport", "NoIndex", "Progress", "QuoteRow", "StoreError",
            "load_articles", "Analyser", "Article", "Attribution", "Quote", "QuoteSpan", "Skipped", "Span", "Speaker"]

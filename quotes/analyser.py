@@ -18,9 +18,9 @@ from .records import Analyser
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Modules that format, store, group or schedule, and never change what one article's analysis
 # holds. Every other module counts, so a new analysis module is covered without a list to update.
-NOT_ANALYSIS = frozenset({"__init__.py", "__main__.py", "analyser.py", "batch.py", "cli.py", "distributed.py",
-                          "evaluate.py", "indexing.py", "render.py", "results.py", "sheet.py", "store.py",
-                          "variants.py"})
+NOT_ANALYSIS = frozenset({"__init__.py", "__main__.py", "_version.py", "analyser.py", "batch.py", "cli.py",
+                          "console.py", "distributed.py", "evaluate.py", "index.py", "indexing.py", "render.py",
+                          "results.py", "rows.py", "sheet.py", "store.py", "variants.py"})
 HASH_CHARS = 12
 
 
@@ -32,7 +32,8 @@ def current(models: str | None = None) -> Analyser:
 
 @lru_cache(maxsize=None)
 def _current(model_set: str) -> Analyser:
-    from . import __version__, lexicon
+    from . import lexicon
+    from ._version import __version__
     # Subpackages too (articles/, speakers/): their modules decide what an analysis holds.
     code = sorted(p for p in PACKAGE_DIR.rglob("*.py") if p.relative_to(PACKAGE_DIR).as_posix() not in NOT_ANALYSIS)
     # The attribution scorer's weights decide like code does, whichever Stanza models parse.

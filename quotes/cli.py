@@ -1,6 +1,6 @@
 """The `quotes` command line: a thin shell over the library.
 
-Each command parses its options, calls the library (store.Index, batch, pipeline),
+Each command parses its options, calls the library (index.Index, batch, pipeline),
 and hands the result to a renderer. Errors a user can fix are one line on stderr.
 """
 from __future__ import annotations
@@ -14,9 +14,10 @@ import click
 
 from . import escape, name_check, render, sheet, variants
 from .fetch import TIMEOUT_SECONDS
+from .index import Index
 from .indexing import IndexInterrupted, Progress
 from .records import Skipped
-from .store import Index, NotFound, StoreError
+from .store import NotFound, StoreError
 
 MODELS_HELP = ("Stanza models: 'bundled' (shipped with quotes, no network) or 'official' (Stanza's English "
                "models, downloaded once into Stanza's cache). Default: $QUOTES_MODELS or bundled.")

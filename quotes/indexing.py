@@ -1,4 +1,5 @@
-"""Filling an index: what `quotes index` and `Index.add` do, step by step.
+"""Filling an index: what `quotes index` and `Index.add` do, step by step. This module drives
+the store (store.py), which only stores.
 
 1. Read the inputs (articles.load); an unreadable one is a Skipped, and the rest go on.
 2. Leave out articles stored with the same content and analysed by the current analyser
@@ -9,7 +10,8 @@
 4. Analyse in batches, in worker processes where the work pays for them (batch.py). Just
    before a batch starts, articles another run has saved meanwhile are left out.
 5. Save each article in its own transaction, in input order.
-6. Link speakers across articles and recompute the quote groups.
+6. Link speakers across articles (linking.py) and recompute the quote groups (variants.py):
+   `relink` and `regroup`, which hand the store the rows to write.
 
 An interrupted run (Ctrl-C, or SIGTERM where the caller turns it into KeyboardInterrupt as the
 CLI does) raises IndexInterrupted with what was saved: every saved article is whole, and the
@@ -23,15 +25,13 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from . import analyser as analyser_mod
 from . import articles as articles_mod
-from . import batch, nlp, results
+from . import batch, nlp, results, variants
+from .linking import link
 from .records import Analyser, Article, ArticleResult, Skipped
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
-    from .store import Index
+from .store import Store
 
 
 @dataclass
@@ -84,7 +84,7 @@ class Progress:
         """The run is over, however it ended."""
 
 
-def add(index: "Index", paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
+def add(index: Store, paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
         reanalyse: bool = False, progress: Progress | None = None, encoding: str | None = None,
         timeout: float | None = None, follow_links: bool = False) -> IndexReport:
     """Analyse and store the articles at paths, and re-analyse stored articles that need it.
@@ -104,7 +104,7 @@ def add(index: "Index", paths, *, outlet: str | None = None, models: str | None 
     return report
 
 
-def _add(index: "Index", report: IndexReport, progress: Progress, paths, outlet: str | None, models: str | None,
+def _add(index: Store, report: IndexReport, progress: Progress, paths, outlet: str | None, models: str | None,
          jobs: int | None, reanalyse: bool, encoding: str | None = None, timeout: float | None = None,
          follow_links: bool = False) -> None:
     current = analyser_mod.current(models)
@@ -146,7 +146,7 @@ def _add(index: "Index", report: IndexReport, progress: Progress, paths, outlet:
     _finish(index, report)
 
 
-def load_results(index: "Index", paths, *, progress: Progress | None = None) -> IndexReport:
+def load_results(index: Store, paths, *, progress: Progress | None = None) -> IndexReport:
     """Store analysed articles from results files (quotes.distributed's output) without parsing."""
     progress = progress or Progress()
     report = IndexReport()
@@ -157,7 +157,7 @@ def load_results(index: "Index", paths, *, progress: Progress | None = None) -> 
     return report
 
 
-def _load_results(index: "Index", report: IndexReport, progress: Progress, paths) -> None:
+def _load_results(index: Store, report: IndexReport, progress: Progress, paths) -> None:
     current = analyser_mod.current()
     ready: list[ArticleResult] = []
     for item in results.read(list(paths)):
@@ -185,7 +185,7 @@ def _load_results(index: "Index", report: IndexReport, progress: Progress, paths
     _finish(index, report)
 
 
-def _store(index: "Index", report: IndexReport, progress: Progress, article: Article,
+def _store(index: Store, report: IndexReport, progress: Progress, article: Article,
            result: ArticleResult | str | None, again: set[str], keep) -> None:
     if result is None or (keep is not None and isinstance(result, ArticleResult) and not keep(article)):
         report.unchanged += 1   # another run saved it, with this analyser, before or while this one parsed
@@ -223,11 +223,23 @@ def _interrupt_deferred() -> Iterator[None]:
             signal.raise_signal(number)
 
 
-def _finish(index: "Index", report: IndexReport) -> None:
+def _finish(index: Store, report: IndexReport) -> None:
     """Links and groups, where anything was saved by this run or by an interrupted one."""
     if report.saved or index.groups_stale():
-        index.relink_speakers()
-        index.regroup()
+        relink(index)
+        regroup(index)
+
+
+def relink(index: Store) -> None:
+    """Recompute which article-level speakers are one person across the index (linking.py)."""
+    links = link(index.speaker_names())
+    index.replace_links((article_id, name, kind, found.speaker, found.reason)
+                        for (article_id, name, kind), found in links.items())
+
+
+def regroup(index: Store) -> None:
+    """Recompute the groups of quotes printed by several articles (after speakers are relinked)."""
+    index.replace_groups(lambda rows: variants.refs(variants.build_groups(variants.occurrences_of(rows))))
 
 
 def _skip(report: IndexReport, progress: Progress, item: Skipped) -> None:
@@ -235,7 +247,7 @@ def _skip(report: IndexReport, progress: Progress, item: Skipped) -> None:
     progress.skipped(item)
 
 
-def _why_stale(index: "Index", current: Analyser) -> str:
+def _why_stale(index: Store, current: Analyser) -> str:
     """Why stored articles need analysing again: which parts of the analyser changed."""
     known = index.analysers()
     parts: Counter[str] = Counter()

@@ -17,8 +17,8 @@ from tabulate import tabulate
 
 from . import escape, variants
 from .records import Analyser, Quote, quote_dict
-from .store import ArticleInfo, QuoteRow
-from .variants import Group, GroupRef
+from .rows import ArticleInfo, GroupRef, QuoteRow
+from .variants import Group
 
 FORMATS = ("table", "markdown", "csv", "json")
 QUOTE_WIDTH = 60      # the quote column wraps at this width in terminal tables

@@ -10,7 +10,7 @@ import html
 from datetime import date
 
 from . import escape
-from .store import ArticleInfo, QuoteRow
+from .rows import ArticleInfo, QuoteRow
 from .variants import DiffOp, Group
 
 CSS = """

@@ -6,28 +6,24 @@ run killed half-way leaves every article either fully indexed or as it was.
 Each article records what analysed it (`records.Analyser`), so an index knows
 which of its articles an upgraded quotes would analyse differently.
 
-Filling the index (reading files, parsing, re-analysing) is `Index.add`, whose
-workflow lives in `indexing.py`; this module is the storage underneath.
+This module stores and reads; it computes nothing. What fills the index, and the speaker
+links and quote groups computed over it, are `indexing.py`'s, which hands this module the
+rows to write; `index.Index` puts the two together for the library and the commands.
 """
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import variants
+from .linking import SpeakerName
 from .records import Analyser, Article, ArticleResult, Quote, quote_dict, quote_from_dict
-from .linking import SpeakerName, link
+from .rows import ArticleInfo, GroupRef, QuoteRow, Selection
 from .speakers.names import name_key
-
-if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
-    from .indexing import IndexReport, Progress
 
 SCHEMA_VERSION = 4
 DEFAULT_DB = "quotes.db"
@@ -109,49 +105,18 @@ def default_path() -> str:
     return os.environ.get("QUOTES_DB") or DEFAULT_DB
 
 
-@dataclass(frozen=True)
-class ArticleInfo:
-    """What a citation needs of a stored article, without its text."""
-    id: str
-    source: str
-    outlet: str | None
-    title: str | None
-    url: str | None
-    published: str | None
-    author: str | None
-    processors: tuple[str, ...]   # the Stanza processors it was parsed with
-    analyser: str | None          # the fingerprint of what analysed it (None: not recorded)
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The quotes one citation sheet shows."""
-    speakers: list[str]           # the index-wide speakers a speaker query matched ([] without one)
-    rows: list["QuoteRow"]        # by speaker where several matched, then by article and position
-
-
-@dataclass(frozen=True)
-class QuoteRow:
-    """One quote as the index returns it: the quote, its index-wide speaker and its article."""
-    id: int
-    quote: Quote
-    speaker: str | None           # index-wide: one name for one person across articles
-    article: ArticleInfo
-
-
-class Index:
-    """A quotes index in one SQLite file.
-
-        with Index("quotes.db", create=True) as index:
-            report = index.add(["seeds/"])             # what `quotes index seeds/` does
-            rows = index.quotes(speaker="Brandon Johnson")
+class Store:
+    """A quotes index in one SQLite file, as stored: what index.Index reads and indexing.py writes.
 
     Without create=True a missing file is NoIndex, so that reading a mistyped path says so
-    instead of creating an empty index.
+    instead of creating an empty index. An index of an older schema is upgraded on opening;
+    `upgraded_from` then holds the old schema's number, and its speaker links (and, from
+    schema 1, its quote groups) are for the caller to compute again (index.Index does).
     """
 
     def __init__(self, path: str | os.PathLike | None = None, create: bool = False):
         self.path = Path(path or default_path())
+        self.upgraded_from: int | None = None
         self._check_file(create)
         try:
             self.db = sqlite3.connect(self.path, timeout=BUSY_SECONDS, isolation_level=None)
@@ -201,8 +166,9 @@ class Index:
         return int(row[0]) if row else 0
 
     def _upgrade(self, version: int) -> None:
-        """Bring a schema 1, 2 or 3 index to the current schema in one transaction, quote ids kept;
-        then rebuild the speaker links (derived data: without them names read as the articles gave them)."""
+        """Bring a schema 1, 2 or 3 index to the current schema in one transaction, quote ids kept.
+        Its speaker links are dropped (derived data: without them names read as the articles gave
+        them) and `upgraded_from` says they are to be computed again."""
         with self._writing():
             if self._schema_version() == SCHEMA_VERSION:    # another process upgraded it meanwhile
                 return
@@ -216,9 +182,7 @@ class Index:
             self.db.execute("UPDATE meta SET value=? WHERE key='schema_version'", (str(SCHEMA_VERSION),))
             if version == 1:    # schema 1 had no stored groups
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '0')")
-        self.relink_speakers()
-        if version == 1:
-            self.regroup()
+        self.upgraded_from = version
 
     def _quotes_as_records(self) -> None:
         """Schema 3 keeps each quote as records.quote_dict gives it; the old columns become that dict.
@@ -250,29 +214,11 @@ class Index:
     def close(self) -> None:
         self.db.close()
 
-    def __enter__(self) -> "Index":
+    def __enter__(self) -> "Store":
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    # --- filling the index (the workflow is in indexing.py) --------------------------------
-
-    def add(self, paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
-            reanalyse: bool = False, progress: "Progress | None" = None, encoding: str | None = None,
-            timeout: float | None = None, follow_links: bool = False) -> "IndexReport":
-        """Analyse and store the articles at paths, and bring the rest of the index up to date.
-
-        What `quotes index PATH...` does: see indexing.add.
-        """
-        from .indexing import add
-        return add(self, paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress,
-                   encoding=encoding, timeout=timeout, follow_links=follow_links)
-
-    def load_results(self, paths, *, progress: "Progress | None" = None) -> "IndexReport":
-        """Store analysed articles from results files without parsing: `quotes index --from-jsonl`."""
-        from .indexing import load_results
-        return load_results(self, paths, progress=progress)
 
     # --- writing -----------------------------------------------------------------------
 
@@ -334,8 +280,8 @@ class Index:
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '0')")
         return article_id
 
-    def relink_speakers(self) -> None:
-        """Recompute which article-level speakers are one person across the index (linking.py)."""
+    def speaker_names(self) -> list[SpeakerName]:
+        """Every article-level speaker name with its quotes and aliases: what linking.link reads."""
         said: dict[tuple[str, str, str], tuple[str | None, frozenset[str]]] = {}
         for article_id, name, kind, gender, names_json in self.db.execute(
                 "SELECT article_id, name, kind, gender, aliases FROM article_speakers"):
@@ -347,20 +293,22 @@ class Index:
         for article_id, name, kind in sorted(set(counts) | set(said), key=lambda n: (n[0], n[1], n[2] or "")):
             gender, aliases = said.get((article_id, name, kind), (None, frozenset()))
             names.append(SpeakerName(name, kind, gender, counts.get((article_id, name, kind), 0), aliases, article_id))
-        links = link(names)
+        return names
+
+    def replace_links(self, links: Iterable[tuple[str, str, str, str, str]]) -> None:
+        """Store the speaker links, (article, name, kind, index-wide speaker, reason) each, in place
+        of the old ones."""
         with self._writing():
             self.db.execute("DELETE FROM speaker_links")
-            self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?,?,?)",
-                                [(article_id, name, kind, found.speaker, found.reason)
-                                 for (article_id, name, kind), found in links.items()])
+            self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?,?,?)", list(links))
 
-    def regroup(self) -> None:
-        """Recompute the groups of quotes printed by several articles (after speakers are relinked)."""
+    def replace_groups(self, grouping: Callable[[list[QuoteRow]], dict[int, GroupRef]]) -> None:
+        """Store the quote groups that `grouping` makes of every quote (each grouped quote's GroupRef,
+        by quote id) in place of the old ones, and mark them current."""
         # Read and write under one write lock: another process saving an article meanwhile
         # would otherwise be left out of groups marked current.
         with self._writing():
-            found = variants.build_groups(variants.occurrences_of(self.quotes()))
-            rows = [(key, ref.id, ref.kind, ref.version, ref.articles) for key, ref in variants.refs(found).items()]
+            rows = [(key, ref.id, ref.kind, ref.version, ref.articles) for key, ref in grouping(self.quotes()).items()]
             self.db.execute("DELETE FROM quote_groups")
             self.db.executemany("INSERT INTO quote_groups VALUES (?,?,?,?,?)", rows)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '1')")
@@ -390,7 +338,7 @@ class Index:
         """Every analyser recorded in the index, by fingerprint."""
         return {r[0]: Analyser.from_dict(json.loads(r[1])) for r in self.db.execute("SELECT * FROM analysers")}
 
-    def group_refs(self, quote_ids: list[int] | None = None) -> dict[int, variants.GroupRef]:
+    def group_refs(self, quote_ids: list[int] | None = None) -> dict[int, GroupRef]:
         """Each grouped quote's group (all, or of these quotes), as the last regroup() stored it."""
         sql = "SELECT quote_id, group_id, group_kind, version_kind, articles FROM quote_groups"
         if quote_ids is None:
@@ -398,10 +346,10 @@ class Index:
         else:
             batches = [self.db.execute(f"{sql} WHERE quote_id IN ({','.join('?' * len(part))})", part)
                        for part in _parts(quote_ids)]
-        return {r[0]: variants.GroupRef(r[1], r[2], r[3], r[4]) for batch in batches for r in batch}
+        return {r[0]: GroupRef(r[1], r[2], r[3], r[4]) for batch in batches for r in batch}
 
-    def groups(self, group_ids: list[int] | None = None) -> list[variants.Group]:
-        """Whole groups (versions, kinds, diffs), all or those with these ids, in id order."""
+    def group_members(self, group_ids: list[int] | None = None) -> dict[int, list[QuoteRow]]:
+        """The quotes of each stored group (all, or those with these ids), by group id, in id order."""
         if group_ids is None:
             refs, rows = self.group_refs(), self.quotes()
         else:   # only the members: `quotes diff 5` on a large index must not read every quote
@@ -413,7 +361,7 @@ class Index:
             ref = refs.get(row.id)
             if ref is not None:
                 members.setdefault(ref.id, []).append(row)
-        return [variants.build_group(number, variants.occurrences_of(rows)) for number, rows in sorted(members.items())]
+        return dict(sorted(members.items()))
 
     def select(self, speaker: str | None = None, article: str | None = None,
                attributed_only: bool = False) -> Selection:
@@ -421,11 +369,7 @@ class Index:
 
         Raises NotFound where no speaker matches or the article is not in the index.
         """
-        names: list[str] = []
-        if speaker:
-            names = self.match_speakers(speaker)
-            if not names:
-                raise NotFound(f"no speaker matches '{speaker}' (see: quotes speakers --db {self.path})")
+        names = self.speakers_named(speaker) if speaker else []
         if article is not None and self.article_text(article) is None:
             raise NotFound(f"no article '{article}' in {self.path}")
         if names:
@@ -434,25 +378,6 @@ class Index:
         else:
             rows = self.quotes(article=article, include_unattributed=not attributed_only)
         return Selection(names, rows)
-
-    def variant_groups(self, speaker: str | None = None, kind: str | None = None) -> list[variants.Group]:
-        """The quote groups, optionally of one speaker (as select matches it) and of one kind."""
-        found = self.groups()
-        if speaker:
-            names = self.match_speakers(speaker)
-            if not names:
-                raise NotFound(f"no speaker matches '{speaker}' (see: quotes speakers --db {self.path})")
-            found = [g for g in found if g.speaker in names]
-        return [g for g in found if kind is None or g.kind == kind]
-
-    def group(self, group_id: int) -> variants.Group:
-        """One quote group with its versions and diffs; NotFound where there is none."""
-        found = self.groups([group_id])
-        if not found:
-            count = len({ref.id for ref in self.group_refs().values()})
-            raise NotFound(f"no group {group_id} in {self.path}: there are {count} "
-                           f"(see: quotes variants --db {self.path})")
-        return found[0]
 
     def article_ids(self) -> list[str]:
         return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
@@ -493,6 +418,13 @@ class Index:
             entry["linked"] = linked.get((entry["speaker"], entry["kind"]), [])
             result.append(entry)
         return sorted(result, key=lambda e: (-e["quotes"], e["speaker"]))
+    def speakers_named(self, query: str) -> list[str]:
+        """match_speakers, or NotFound where no speaker matches."""
+        names = self.match_speakers(query)
+        if not names:
+            raise NotFound(f"no speaker matches '{query}' (see: quotes speakers --db {self.path})")
+        return names
+
     def match_speakers(self, query: str) -> list[str]:
         """Index-wide speaker names matching a name or alias, case-insensitively.
 

@@ -23,7 +23,6 @@ A group takes the most serious kind among its versions (the order above).
 """
 from __future__ import annotations
 
-import datetime
 import difflib
 import re
 import unicodedata
@@ -32,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import dates, lexicon
+from .rows import GroupRef, Occurrence, QuoteRow
 
 SHINGLE = 3          # words in a run that makes two quotes candidates for one utterance
 MIN_SHARED = 0.6     # share of the shorter quote's words the two must have in common, in order
@@ -150,19 +150,6 @@ def shingles(words: list[str]) -> set[tuple[str, ...]]:
     if len(words) < SHINGLE:
         return {tuple(words)} if words else set()
     return {tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    key: int                 # the caller's id for the quote
-    article: str
-    speaker: str | None
-    text: str
-    start: int = 0           # character offsets into the article
-    end: int = 0
-    outlet: str | None = None
-    cue: str | None = None
-    date: datetime.date | None = None   # the article's date (dates.article_date), None where unknown
 
 
 @dataclass(frozen=True)
@@ -458,19 +445,6 @@ def _anchored(members: list[int], occurrences: list[Occurrence], words: list[lis
     return parts
 
 
-@dataclass(frozen=True)
-class GroupRef:
-    """What a quote row shows of its group: the number, kinds and size, without the diffs."""
-    id: int
-    kind: str                # the group's kind
-    version: str             # how the quote itself differs from the reference ('reference' for its parts)
-    articles: int
-
-    @property
-    def varies(self) -> bool:
-        return self.kind != "identical"
-
-
 def build_groups(occurrences: list[Occurrence]) -> list[Group]:
     """Every group with its versions classified and diffed, numbered by its earliest quote's key
     (the quote id in an index), so that a group keeps its number as the index grows: later
@@ -607,8 +581,8 @@ def _fold(token: str) -> str:
     return unicodedata.normalize("NFKC", token).lower().translate(_NO_MARKS)
 
 
-def occurrences_of(rows: list) -> list[Occurrence]:
-    """Occurrences of the index's quotes (store.QuoteRow), keyed by quote id."""
+def occurrences_of(rows: list[QuoteRow]) -> list[Occurrence]:
+    """Occurrences of the index's quotes, keyed by quote id."""
     day_of = {}     # each article's date, read once for all its quotes
     for r in rows:
         if r.article.id not in day_of:

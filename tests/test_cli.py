@@ -16,7 +16,7 @@ from click.testing import CliRunner
 import quotes
 from quotes import render
 from quotes.cli import main
-from quotes.store import ArticleInfo, QuoteRow
+from quotes.rows import ArticleInfo, QuoteRow
 
 from conftest import FIXTURES, ROOT, SEEDS
 
@@ -193,7 +193,7 @@ def test_a_file_that_is_not_an_index_is_refused_and_left_alone(tmp_path):
 
 
 def test_a_newer_schema_is_refused(tmp_path):
-    from quotes.store import Index
+    from quotes import Index
     db = tmp_path / "new.db"
     Index(db, create=True).close()
     with sqlite3.connect(db) as conn:
@@ -259,7 +259,7 @@ def test_an_index_from_schema_one_gets_its_quote_groups(tmp_path):
 def test_a_failed_save_leaves_the_article_as_it_was(tmp_path):
     from quotes import pipeline
     from quotes.articles import build_article
-    from quotes.store import Index
+    from quotes import Index
     index = Index(tmp_path / "q.db", create=True)
     first = pipeline.analyse(build_article("“One,” Gov. JB Pritzker said.", id="a", source="a.txt"))
     index.save(first)

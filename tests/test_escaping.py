@@ -17,9 +17,8 @@ import pytest
 from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
-from quotes import escape, render
+from quotes import Index, escape, render
 from quotes.cli import main
-from quotes.store import Index
 
 # What a terminal acts on: C0 controls but tab and line feed, DEL, C1, bidirectional overrides.
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

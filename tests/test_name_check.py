@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from quotes.cli import main
 from quotes.name_check import check
 from quotes.records import Article, ArticleResult, Attribution, Quote, Speaker
-from quotes.store import Index
+from quotes import Index
 
 
 def entry(name: str, kind: str = "person", quotes: int = 1) -> dict:

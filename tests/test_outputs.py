@@ -12,9 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from conftest import FIXTURES
-from quotes import render
+from quotes import Index, render
 from quotes.cli import main
-from quotes.store import Index
 
 PAGES = FIXTURES / "pages"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -316,7 +316,7 @@ def test_diff_shows_each_version_with_where_it_was_printed(seeded_db):
 
 
 def test_one_group_read_by_id_is_the_same_as_in_the_whole_list(seeded_db):
-    from quotes.store import Index
+    from quotes import Index
     with Index(seeded_db) as store:
         every = store.groups()
         assert every
