@@ -30,8 +30,8 @@ def extract(text: str, models: str | None = None) -> list[Quote]:
 
 
 def extract_files(paths, outlet: str | None = None, models: str | None = None, include_all: bool = False):
-    """(Article, quotes) per file, or Skipped: what `quotes extract` prints. See quotes.pipeline.extract_files."""
-    from .pipeline import extract_files as run
+    """(Article, quotes) per file, or Skipped: what `quotes extract` prints. See quotes.batch.extract_files."""
+    from .batch import extract_files as run
     return run(paths, outlet, models, include_all)
 
 

@@ -1,4 +1,5 @@
-"""Many articles through the pipeline: in batches, and in worker processes with --jobs.
+"""Many articles through the pipeline: in batches, and in worker processes with --jobs;
+`extract_files` for what `quotes extract` prints.
 
 Results come back in input order whatever the number of workers, so an index built with
 `--jobs 4` is the same as one built with `--jobs 1`. Each worker builds its own Stanza
@@ -15,10 +16,10 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from .records import Article, ArticleResult
+from .records import Article, ArticleResult, Quote, Skipped
 
 if TYPE_CHECKING:  # pragma: no cover - imports for type hints only
     from concurrent.futures import ProcessPoolExecutor
@@ -96,6 +97,33 @@ def analyse_all(articles: list[Article], models: str | None = None, jobs: int = 
         _stop(pool)
         raise
     pool.shutdown()
+
+
+def extract_files(paths: Iterable[str], outlet: str | None = None, models: str | None = None,
+                  include_all: bool = False, encoding: str | None = None,
+                  follow_links: bool = False) -> Iterator[tuple[Article, list[Quote]] | Skipped]:
+    """Each article's quotes from files and folders (what `quotes extract` prints), or a Skipped
+    for an input that could not be read or analysed, in input order.
+
+    Titles, nicknames and scare quotes are left out unless include_all; links in a folder that
+    lead outside it are read only with follow_links (see articles.load). Raises
+    nlp.ModelsUnavailable before any work where the models cannot be loaded.
+    """
+    from . import nlp, pipeline
+    from .articles import load
+    loaded = []
+    for item in load(paths, outlet=outlet, encoding=encoding, follow_links=follow_links):
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            loaded.append(item)
+    if loaded:
+        nlp.get_pipeline(models)
+    for article, result in analyse_all(loaded, models):
+        if isinstance(result, str):
+            yield Skipped(article.source, result)
+        else:
+            yield article, [q for q in result.quotes if include_all or pipeline.is_speech(q)]
 
 
 def _pool(jobs: int, models: str | None) -> "ProcessPoolExecutor":

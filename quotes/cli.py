@@ -12,7 +12,8 @@ from pathlib import Path
 
 import click
 
-from . import escape, name_check, render, sheet, variants
+from . import escape, evaluate, name_check, render, sheet, variants
+from .console import color_option, fail
 from .fetch import TIMEOUT_SECONDS
 from .index import Index
 from .indexing import IndexInterrupted, Progress
@@ -70,17 +71,12 @@ def _width() -> int | None:
     return shutil.get_terminal_size().columns if sys.stdout.isatty() else None
 
 
-def _fail(message: str) -> None:
-    click.echo(f"quotes: {escape.terminal(message)}", err=True)
-    sys.exit(1)
-
-
 def _open_index(db: str, create: bool = False) -> Index:
     """The index at db; reading a missing one is an error, not a new empty index."""
     try:
         return Index(db, create=create)
     except StoreError as error:
-        _fail(str(error))
+        fail(str(error))
 
 
 def _open_for_reading(db: str) -> Index:
@@ -148,13 +144,6 @@ class _TerminalProgress(Progress):
             self.bar = None
 
 
-def _set_color(ctx, param, value):
-    import os
-    if value is None and os.environ.get("NO_COLOR"):      # https://no-color.org: any non-empty value
-        value = False
-    ctx.color = value       # every click.echo of this command resolves its colour from this
-
-
 def _csv_raw_option(f):
     return click.option("--csv-raw", is_flag=True,
                         help="With --format csv, cells exactly as the articles have them. UNSAFE: a cell starting "
@@ -167,12 +156,6 @@ def _exact(csv_raw: bool) -> bool | None:
     """click.echo's colour for a command's output: --csv-raw keeps every byte, where click would
     take escape sequences out of output that is not a terminal."""
     return True if csv_raw else None
-
-
-def _color_option(f):
-    return click.option("--color/--no-color", default=None, expose_value=False, callback=_set_color,
-                        is_eager=True, help="Colour even when piped (--color), or never (--no-color). "
-                                            "Default: in a terminal, unless $NO_COLOR is set.")(f)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -205,7 +188,7 @@ def main():
               metavar="SECONDS", help="Time for each link's whole fetch: connecting, headers and page together.")
 @_follow_links_option
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, notes or summary (skipped inputs still show).")
-@_color_option
+@color_option
 def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, timeout, follow_links, quiet):
     """Parse articles and add their quotes to the index.
 
@@ -243,7 +226,7 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, time
                 paths, outlet=outlet, models=models, jobs=jobs, reanalyse=reanalyse, progress=progress,
                 encoding=encoding, timeout=timeout, follow_links=follow_links)
     except ModelsUnavailable as error:
-        _fail(str(error))     # what was saved stays; the next run links and groups it
+        fail(str(error))     # what was saved stays; the next run links and groups it
     except IndexInterrupted as stop:
         saved = stop.report.saved
         click.echo(f"quotes: interrupted: {saved} article{'s' * (saved != 1)} ({stop.report.quotes} quotes) saved "
@@ -264,7 +247,7 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, time
 @click.option("--explain", is_flag=True, help="Show how each attribution was made: rule, cue, mention, chain.")
 @_csv_raw_option
 @_db_option
-@_color_option
+@color_option
 def list_(speaker, article, attributed_only, fmt, explain, csv_raw, db):
     """The citation sheet: one row per quote, with article, outlet, cue and paragraph.
 
@@ -284,7 +267,7 @@ def list_(speaker, article, attributed_only, fmt, explain, csv_raw, db):
     try:
         found = store.select(speaker, article, attributed_only)
     except NotFound as error:
-        _fail(str(error))
+        fail(str(error))
     refs = store.group_refs([r.id for r in found.rows])
     if fmt == "html":
         wanted = sorted({refs[r.id].id for r in found.rows if r.id in refs})
@@ -301,7 +284,7 @@ def list_(speaker, article, attributed_only, fmt, explain, csv_raw, db):
 @click.option("--kind", type=click.Choice(variants.KINDS), help="Only groups of this kind.")
 @_format_option(render.VARIANT_FORMATS)
 @_db_option
-@_color_option
+@color_option
 def variants_(speaker, kind, fmt, db):
     """Quotes printed by several articles, grouped, with how their wording differs.
 
@@ -318,7 +301,7 @@ def variants_(speaker, kind, fmt, db):
     try:
         groups = store.variant_groups(speaker, kind)
     except NotFound as error:
-        _fail(str(error))
+        fail(str(error))
     if fmt == "html":
         click.echo(sheet.variants_page(groups, store.quotes()), nl=False)
     elif not groups and fmt != "json":
@@ -332,7 +315,7 @@ def variants_(speaker, kind, fmt, db):
 @click.argument("group_id", type=int, metavar="GROUP")
 @_format_option(render.DIFF_FORMATS, default="text")
 @_db_option
-@_color_option
+@color_option
 def diff(group_id, fmt, db):
     """Every version of one quote group (see `quotes variants`) against its reference version.
 
@@ -350,7 +333,7 @@ def diff(group_id, fmt, db):
     try:
         found = store.group(group_id)
     except NotFound as error:
-        _fail(str(error))
+        fail(str(error))
     if fmt == "html":
         click.echo(sheet.diff_page(found, store.quotes(quote_ids=[o.key for o in found.occurrences])), nl=False)
     else:
@@ -362,7 +345,7 @@ def diff(group_id, fmt, db):
 @click.argument("quote_id", type=int, metavar="ID")
 @click.option("--explain", is_flag=True, help="Also show how the attribution was made, and by which quotes.")
 @_db_option
-@_color_option
+@color_option
 def show(quote_id, explain, db):
     """One quote (by the id `quotes list` prints) in its context.
 
@@ -373,7 +356,7 @@ def show(quote_id, explain, db):
     store = _open_index(db)
     row = store.quote(quote_id)
     if row is None:
-        _fail(f"no quote {quote_id} in {db}")
+        fail(f"no quote {quote_id} in {db}")
     analyser = store.analysers().get(row.article.analyser) if row.article.analyser else None
     click.echo(render.explain(row, store.article_text(row.article.id), analyser, how=explain))
 
@@ -386,7 +369,7 @@ def show(quote_id, explain, db):
                                             "title inside, a group, or written like another speaker's name.")
 @_csv_raw_option
 @_db_option
-@_color_option
+@color_option
 def speakers(fmt, explain, check, csv_raw, db):
     """Everyone quoted in the index: kind, aliases, number of quotes and articles.
 
@@ -413,7 +396,7 @@ def speakers(fmt, explain, check, csv_raw, db):
 @_models_option
 @_follow_links_option
 @_csv_raw_option
-@_color_option
+@color_option
 def extract(paths, fmt, outlet, encoding, include_all, models, follow_links, csv_raw):
     """Quotes and speakers straight from files, links or standard input (-), without an index.
 
@@ -426,10 +409,10 @@ def extract(paths, fmt, outlet, encoding, include_all, models, follow_links, csv
     Example:
       quotes extract story.txt --format table
     """
-    from . import nlp, pipeline
+    from . import batch, nlp
     records, skipped = [], 0
     try:
-        for item in pipeline.extract_files(paths, outlet, models, include_all, encoding, follow_links):
+        for item in batch.extract_files(paths, outlet, models, include_all, encoding, follow_links):
             if isinstance(item, Skipped):
                 _report_skip(item)
                 skipped += 1
@@ -441,7 +424,7 @@ def extract(paths, fmt, outlet, encoding, include_all, models, follow_links, csv
                 else:
                     records.append(record)
     except nlp.ModelsUnavailable as error:
-        _fail(str(error))
+        fail(str(error))
     if fmt == "json":
         click.echo(json.dumps(records, indent=2, ensure_ascii=False))
     elif fmt != "jsonl":
@@ -449,38 +432,4 @@ def extract(paths, fmt, outlet, encoding, include_all, models, follow_links, csv
     sys.exit(EXIT_SKIPPED if skipped else 0)
 
 
-@main.command()
-@click.argument("predictions", type=click.Path(dir_okay=False, allow_dash=True), metavar="PRED.jsonl")
-@click.argument("gold_dir", type=click.Path(file_okay=False, exists=True), metavar="GOLD_DIR")
-@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object instead of tables.")
-@_color_option
-def evaluate(predictions, gold_dir, as_json):
-    """Score `quotes extract` output against gold quotes and their sources.
-
-    GOLD_DIR holds gold.jsonl (article, start, end, source, source_kind,
-    source_name per gold quote) and text/NAME.txt, as PolNeAR's folders do.
-    Prints quote P/R/F1, attribution accuracy, and breakdowns by gold source
-    kind, by the rule that decided and by the kind of mention chosen.
-
-    \b
-    Example:
-      quotes extract ../shared/eval/polnear/dev/text > pred.jsonl
-      quotes evaluate pred.jsonl ../shared/eval/polnear/dev
-    """
-    from . import evaluate as scoring
-    gold = Path(gold_dir)
-    try:
-        golds, texts = scoring.load_gold(gold)
-        if predictions == "-":
-            found = [json.loads(line) for line in sys.stdin if line.strip()]
-        else:
-            found = scoring.read_predictions(Path(predictions))
-    except (scoring.GoldError, json.JSONDecodeError) as error:
-        _fail(str(error))
-    result = scoring.evaluate(found, golds, texts)
-    if as_json:
-        click.echo(json.dumps({"scores": result.scores(), "predicted": result.predicted, "gold": result.gold,
-                               "matched": result.overall.matched}, indent=2))
-    else:
-        click.echo(scoring.report(result, gold.resolve().name))
-
+main.add_command(evaluate.command)

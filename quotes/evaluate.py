@@ -1,4 +1,5 @@
-"""Score `quotes extract` output against gold quotes and sources: `quotes evaluate PRED GOLD_DIR`.
+"""Score `quotes extract` output against gold quotes and sources: `quotes evaluate PRED GOLD_DIR`
+(the command is here, `command`, and cli.py adds it to `quotes`).
 
 The gold folder holds `gold.jsonl` (one object per gold quote: `article` (the file-name
 stem), `start`, `end`, `source` ({start, end[, parts]} or null), `source_kind`, and
@@ -19,9 +20,14 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import click
+
+from .console import color_option, fail
 
 SOURCE_KINDS = {"pronoun": "pronoun", "name": "name", "nominal": "nominal", "organisation": "other", "empty": "other"}
 
@@ -225,7 +231,41 @@ def read_predictions(path: Path) -> list[dict]:
     return _read_jsonl(path)
 
 
+@click.command(name="evaluate")
+@click.argument("predictions", type=click.Path(dir_okay=False, allow_dash=True), metavar="PRED.jsonl")
+@click.argument("gold_dir", type=click.Path(file_okay=False, exists=True), metavar="GOLD_DIR")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as one JSON object instead of tables.")
+@color_option
+def command(predictions, gold_dir, as_json):
+    """Score `quotes extract` output against gold quotes and their sources.
+
+    GOLD_DIR holds gold.jsonl (article, start, end, source, source_kind,
+    source_name per gold quote) and text/NAME.txt, as PolNeAR's folders do.
+    Prints quote P/R/F1, attribution accuracy, and breakdowns by gold source
+    kind, by the rule that decided and by the kind of mention chosen.
+
+    \b
+    Example:
+      quotes extract ../shared/eval/polnear/dev/text > pred.jsonl
+      quotes evaluate pred.jsonl ../shared/eval/polnear/dev
+    """
+    gold = Path(gold_dir)
+    try:
+        golds, texts = load_gold(gold)
+        if predictions == "-":
+            found = [json.loads(line) for line in sys.stdin if line.strip()]
+        else:
+            found = read_predictions(Path(predictions))
+    except (GoldError, json.JSONDecodeError) as error:
+        fail(str(error))
+    result = evaluate(found, golds, texts)
+    if as_json:
+        click.echo(json.dumps({"scores": result.scores(), "predicted": result.predicted, "gold": result.gold,
+                               "matched": result.overall.matched}, indent=2))
+    else:
+        click.echo(report(result, gold.resolve().name))
+
+
 if __name__ == "__main__":
-    # `python -m quotes.evaluate PRED.jsonl GOLD_DIR` is `quotes evaluate`.
-    from .cli import evaluate as command
+    # `python -m quotes.evaluate PRED.jsonl GOLD_DIR` is `quotes evaluate`, the same command.
     command()

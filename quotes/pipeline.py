@@ -1,16 +1,16 @@
 """One article through every stage: parse, detect, attribute, collect speakers.
 
 This is the Python API's core: `extract(text)` for a string, `analyse(article)`
-for an Article, `extract_files(paths)` for files. The CLI and the index call these
+for an Article (`batch.extract_files(paths)` for files). The CLI and the index call these
 and nothing deeper.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from . import attribution, marks, nlp
 from .analyser import current as current_analyser
-from .articles import build_article, load
+from .articles import build_article
 from .document import ParsedArticle, from_stanza
 from .records import Analyser, Article, ArticleResult, Quote, Skipped, Speaker
 from .speakers.resolution import Entities
@@ -78,32 +78,6 @@ def extract(text: str, models: str | None = None, article_id: str = "text") -> l
     """Every quote in a text with its attribution: the library's one-call entry point. Raises
     NotArticleText for a long text that is mostly quotation marks (see marks.not_prose)."""
     return analyse(build_article(text, id=article_id, source=article_id), models).quotes
-
-
-def extract_files(paths: Iterable[str], outlet: str | None = None, models: str | None = None,
-                  include_all: bool = False, encoding: str | None = None,
-                  follow_links: bool = False) -> Iterator[tuple[Article, list[Quote]] | Skipped]:
-    """Each article's quotes from files and folders (what `quotes extract` prints), or a Skipped
-    for an input that could not be read or analysed, in input order.
-
-    Titles, nicknames and scare quotes are left out unless include_all; links in a folder that
-    lead outside it are read only with follow_links (see articles.load). Raises
-    nlp.ModelsUnavailable before any work where the models cannot be loaded.
-    """
-    from . import batch
-    loaded = []
-    for item in load(paths, outlet=outlet, encoding=encoding, follow_links=follow_links):
-        if isinstance(item, Skipped):
-            yield item
-        else:
-            loaded.append(item)
-    if loaded:
-        nlp.get_pipeline(models)
-    for article, result in batch.analyse_all(loaded, models):
-        if isinstance(result, str):
-            yield Skipped(article.source, result)
-        else:
-            yield article, [q for q in result.quotes if include_all or is_speech(q)]
 
 
 def _speakers(quotes: list[Quote], entities: Entities) -> list[Speaker]:
