@@ -11,7 +11,8 @@ from datetime import date
 
 from . import escape
 from .rows import ArticleInfo, QuoteRow
-from .variants import DiffOp, Group
+from .variants import Group
+from .wording import DiffOp
 
 CSS = """
 :root { --ink: #1b1b1b; --muted: #5f6368; --rule: #d9d9d9; --del: #b3261e; --del-bg: #fde7e5;

@@ -1,4 +1,5 @@
-"""The same quote in several articles: grouping, classifying the differences, word-level diffs.
+"""The same quote in several articles: grouping and classifying the differences (the words
+compared and diffed as wording.py does).
 
 After normalising (case, quotation marks, dashes, punctuation, whitespace), quotes that
 share a run of SHINGLE words are candidates, found through an inverted index of word
@@ -23,15 +24,12 @@ A group takes the most serious kind among its versions (the order above).
 """
 from __future__ import annotations
 
-import difflib
-import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 
-from . import dates, lexicon
+from . import dates
 from .rows import GroupRef, Occurrence, QuoteRow
+from .wording import DiffOp, compound_words, contains, content_words, diff, normalise, shared_share, surface, words_of
 
 SHINGLE = 3          # words in a run that makes two quotes candidates for one utterance
 MIN_SHARED = 0.6     # share of the shorter quote's words the two must have in common, in order
@@ -44,60 +42,20 @@ FRAGMENT_DAYS = 3       # a short quote inside a longer one: only this close, an
 KINDS = ("identical", "punctuation", "spelling", "excerpt", "wording")   # least to most serious
 RELATIONS = ("identical", "excerpt", "overlap")     # the evidence for one utterance, strongest first
 REFERENCE = "reference"
-_PUNCT = re.compile(r"[^\w\s]")
-_TOKEN = re.compile(r"[\w’'‘-]+|[^\w\s]")
-_DASH = re.compile(r"\s*(?:—|--)\s*|\s+-\s+")
-_QUOTE_MARKS = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "—", "―": "—"})
-
-
-def normalise(text: str) -> str:
-    """Lower case, no punctuation or marks, single spaces: 'We’re here!' → 'were here'."""
-    text = unicodedata.normalize("NFKC", text).lower()
-    # we’re → were, so that apostrophes never split words ("Trump‘s" too: outlets misuse the opening mark)
-    text = text.replace("’", "").replace("'", "").replace("‘", "")
-    text = _PUNCT.sub(" ", text)
-    return " ".join(text.split())
-
-
-@lru_cache(maxsize=None)    # a corpus has some 100,000 distinct words; grouping asks for each many times
-def spelling_key(word: str) -> str:
-    """One spelling for British and American forms: 'criticise' and 'criticize' → 'criticize'."""
-    lex = lexicon.load()
-    if word in lex.uk_to_us:
-        return lex.uk_to_us[word]
-    for ending, american in (("isation", "ization"), ("isations", "izations"), ("ising", "izing"),
-                             ("ised", "ized"), ("ises", "izes"), ("ise", "ize")):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            base = word[:-len(ending)] + "ise"
-            if base in lex.ise_words or word in lex.ise_words:
-                return word
-            return word[:-len(ending)] + american
-    return word
-
-
-def _surface(text: str) -> str:
-    """The text as printed, typography aside: quote-mark styles, dash styles, spacing, end punctuation."""
-    text = unicodedata.normalize("NFKC", text).translate(_QUOTE_MARKS)
-    text = _DASH.sub(" — ", text)       # "deal — whether", "deal -- whether", "deal - whether"
-    return " ".join(text.split()).strip(" ,.;:\"'")
-
-
-def _spelled(text: str) -> list[str]:
-    return [spelling_key(w) for w in normalise(text).split()]
 
 
 def classify(text: str, reference: str) -> str:
     """How a version differs from the reference version: one of KINDS."""
-    if _surface(text) == _surface(reference):
+    if surface(text) == surface(reference):
         return "identical"
     words, ref_words = normalise(text).split(), normalise(reference).split()
-    compounds = _compounds(text) != _compounds(reference)
+    compounds = compound_words(text) != compound_words(reference)
     if words == ref_words:
         return "spelling" if compounds else "punctuation"
-    spelled, ref_spelled = _spelled(text), _spelled(reference)
+    spelled, ref_spelled = words_of(text), words_of(reference)
     if spelled == ref_spelled or "".join(spelled) == "".join(ref_spelled):
         return "spelling"       # criticise/criticize; "active-duty"/"active duty"/"activeduty"
-    if _contains(ref_spelled, spelled):
+    if contains(ref_spelled, spelled):
         return "excerpt"
     return "wording"
 
@@ -113,9 +71,9 @@ def classify_version(version: "Version", reference: "Version") -> str:
     kind = classify(version.text, reference.text)
     if kind != "wording" or (len(version.occurrences) == 1 and len(reference.occurrences) == 1):
         return kind
-    parts = [_spelled(o.text) for o in reference.occurrences]
-    if all(any(own == part or _contains(part, own) for part in parts)
-           for own in (_spelled(o.text) for o in version.occurrences)):
+    parts = [words_of(o.text) for o in reference.occurrences]
+    if all(any(own == part or contains(part, own) for part in parts)
+           for own in (words_of(o.text) for o in version.occurrences)):
         return "excerpt"
     return kind
 
@@ -127,40 +85,10 @@ def classify_part(text: str, reference: "Version") -> str:
     return min((classify(text, candidate) for candidate in candidates), key=KINDS.index)
 
 
-def _compounds(text: str) -> list[str]:
-    """Words with hyphenated compounds kept whole: 'active-duty' stays one word."""
-    return [w for w in re.split(r"[^\w-]+", unicodedata.normalize("NFKC", text).lower().replace("’", ""))
-            if w.strip("-")]
-
-
-def _contains(longer: list[str], shorter: list[str]) -> bool:
-    n = len(shorter)
-    return 0 < n < len(longer) and any(longer[i:i + n] == shorter for i in range(len(longer) - n + 1))
-
-
-def shared_share(a: list[str], b: list[str]) -> float:
-    """Words two texts have in common, in order, as a share of the shorter one."""
-    if not a or not b:
-        return 0.0
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    return sum(block.size for block in matcher.get_matching_blocks()) / min(len(a), len(b))
-
-
 def shingles(words: list[str]) -> set[tuple[str, ...]]:
     if len(words) < SHINGLE:
         return {tuple(words)} if words else set()
     return {tuple(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
-
-
-@dataclass(frozen=True)
-class DiffOp:
-    """One run of a word-level diff against the reference: 'equal', 'delete' (only in the
-    reference), 'insert' (only in this version), 'spelling' (old → new: the same word spelt
-    another way), 'punctuation' (old → new: one mark for another) or 'gap' (where two quotes
-    of this version meet: the outlet printed them apart, text "[…]")."""
-    op: str
-    text: str
-    new: str | None = None   # for 'spelling' and 'punctuation': this version's form
 
 
 @dataclass(frozen=True)
@@ -218,21 +146,6 @@ class Group:
         return self.kind != "identical"
 
 
-def content_words(words: list[str]) -> list[str]:
-    """The words that carry a statement, function words ("we", "are", "going", "to") aside, each
-    without its inflection ("asked" and "ask", "troops" and "troop" are one word here)."""
-    stop = lexicon.load().stop_words
-    return [_stem(w) for w in words if w not in stop]
-
-
-@lru_cache(maxsize=None)
-def _stem(word: str) -> str:
-    for ending in ("ing", "ed", "es", "s"):
-        if word.endswith(ending) and len(word) - len(ending) >= 3:
-            return word[:-len(ending)]
-    return word
-
-
 @dataclass(frozen=True)
 class Evidence:
     """Why two printings were taken for one utterance: what `quotes diff` shows for each version."""
@@ -267,8 +180,8 @@ def judge(a: Occurrence, b: Occurrence, words_a: list[str] | None = None,
     stock phrase unless the same named speaker printed the same words, or the words inside a
     longer quote of theirs within FRAGMENT_DAYS.
     """
-    wa = _spelled(a.text) if words_a is None else words_a
-    wb = _spelled(b.text) if words_b is None else words_b
+    wa = words_of(a.text) if words_a is None else words_a
+    wb = words_of(b.text) if words_b is None else words_b
     if not wa or not wb or a.article == b.article:
         return None
     shorter, longer = sorted((wa, wb), key=len)
@@ -279,7 +192,7 @@ def judge(a: Occurrence, b: Occurrence, words_a: list[str] | None = None,
     content = content_words(shorter)
     if wa == wb:
         relation, share, content_share = "identical", 1.0, 1.0
-    elif _contains(longer, shorter):
+    elif contains(longer, shorter):
         relation, share, content_share = "excerpt", 1.0, 1.0
     else:
         share = shared_share(wa, wb)
@@ -311,30 +224,61 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
     Every member of a group must then pass `judge` against the group's fullest member by
     itself, so that a chain of shared phrases (A~B on one, B~C on another) joins nothing.
     """
-    parent = list(range(len(occurrences)))
-    speaker_of = [o.speaker for o in occurrences]
-    words = [_spelled(o.text) for o in occurrences]
+    words = [words_of(o.text) for o in occurrences]
+    clusters = _Clusters(occurrences, words)
+    firsts = _join_same_words(clusters, words)
+    _join_shared_runs(clusters, words, _shingle_pairs(occurrences, words, firsts))
+    for i, j in _fragments(occurrences, words, firsts):
+        clusters.join(i, j)
+    out = []
+    for members in clusters.members():
+        for kept in _anchored(members, occurrences, words):
+            found = [occurrences[i] for i in kept]
+            if len({o.article for o in found}) > 1:
+                out.append(found)
+    return out
 
-    def find(i: int) -> int:
+
+class _Clusters:
+    """Occurrences joined into clusters (union-find): a join needs `judge`'s evidence, and a
+    cluster names one speaker, so two clusters whose speakers differ stay apart."""
+
+    def __init__(self, occurrences: list[Occurrence], words: list[list[str]]):
+        self.occurrences, self.words = occurrences, words
+        self.parent = list(range(len(occurrences)))
+        self.speaker_of = [o.speaker for o in occurrences]
+
+    def find(self, i: int) -> int:
+        parent = self.parent
         while parent[i] != i:
             parent[i] = parent[parent[i]]
             i = parent[i]
         return i
 
-    def join(i: int, j: int) -> None:
-        a, b = find(i), find(j)
+    def join(self, i: int, j: int) -> None:
+        a, b = self.find(i), self.find(j)
         if a == b:
             return
-        # A group names one speaker: two clusters whose speakers differ stay apart.
+        speaker_of = self.speaker_of
         if speaker_of[a] and speaker_of[b] and speaker_of[a] != speaker_of[b]:
             return
-        if judge(occurrences[i], occurrences[j], words[i], words[j]) is None:
+        if judge(self.occurrences[i], self.occurrences[j], self.words[i], self.words[j]) is None:
             return
-        parent[b] = a
+        self.parent[b] = a
         speaker_of[a] = speaker_of[a] or speaker_of[b]
 
-    # The same words printed again: every pair within one wording is judged (speakers and
-    # dates may still part them); only the first printing goes on to the shingle index.
+    def members(self) -> list[list[int]]:
+        """Each cluster's members, clusters in the order of their first member."""
+        clusters: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            clusters.setdefault(self.find(i), []).append(i)
+        return list(clusters.values())
+
+
+def _join_same_words(clusters: _Clusters, words: list[list[str]]) -> list[int]:
+    """The same words printed again: every pair within one wording is judged (speakers and
+    dates may still part them). Returns the first printing of each wording: only it goes on
+    to the shingle index."""
     same_words: dict[tuple[str, ...], list[int]] = {}
     for i, own in enumerate(words):
         if own:
@@ -342,8 +286,14 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
     for printings in same_words.values():
         for x in range(len(printings)):
             for y in range(x + 1, len(printings)):
-                join(printings[x], printings[y])
-    firsts = [printings[0] for printings in same_words.values()]
+                clusters.join(printings[x], printings[y])
+    return [printings[0] for printings in same_words.values()]
+
+
+def _shingle_pairs(occurrences: list[Occurrence], words: list[list[str]],
+                   firsts: list[int]) -> dict[tuple[int, int], int]:
+    """Pairs of quotes in different articles that share shingles, with how many they share
+    (a shingle held by more than MAX_HOLDERS quotes is boilerplate and counts for none)."""
     index: dict[tuple[str, ...], list[int]] = {}
     for i in firsts:
         if len(words[i]) >= SHINGLE:
@@ -358,31 +308,24 @@ def group(occurrences: list[Occurrence]) -> list[list[Occurrence]]:
                 if occurrences[holders[x]].article != occurrences[holders[y]].article:
                     pair = (holders[x], holders[y])
                     shared[pair] = shared.get(pair, 0) + 1
+    return shared
+
+
+def _join_shared_runs(clusters: _Clusters, words: list[list[str]], shared: dict[tuple[int, int], int]) -> None:
+    """Join the pairs that share enough shingles and words to be worth judging."""
     bags = {}
     for (i, j), count in sorted(shared.items()):
         shorter = min(len(words[i]), len(words[j]))
         # Cheap bounds first: a pair sharing MIN_SHARED of the shorter quote's words in order
         # shares that many words at all, and (unless nearly every third word differs) a fair
         # number of three-word runs.
-        if count < MIN_SHARED * (shorter - SHINGLE + 1) / 3 or find(i) == find(j):
+        if count < MIN_SHARED * (shorter - SHINGLE + 1) / 3 or clusters.find(i) == clusters.find(j):
             continue
         a = bags.setdefault(i, Counter(words[i]))
         b = bags.setdefault(j, Counter(words[j]))
         if sum((a & b).values()) < MIN_SHARED * shorter:
             continue
-        join(i, j)
-    for i, j in _fragments(occurrences, words, firsts):
-        join(i, j)
-    clusters: dict[int, list[int]] = {}
-    for i in range(len(occurrences)):
-        clusters.setdefault(find(i), []).append(i)
-    out = []
-    for members in clusters.values():
-        for kept in _anchored(members, occurrences, words):
-            found = [occurrences[i] for i in kept]
-            if len({o.article for o in found}) > 1:
-                out.append(found)
-    return out
+        clusters.join(i, j)
 
 
 def _fragments(occurrences: list[Occurrence], words: list[list[str]], firsts: list[int]) -> list[tuple[int, int]]:
@@ -405,7 +348,7 @@ def _fragments(occurrences: list[Occurrence], words: list[list[str]], firsts: li
         for j in holders.get((o.speaker, rarest), ()):
             other = occurrences[j]
             if (other.article != o.article and abs((other.date - o.date).days) <= FRAGMENT_DAYS
-                    and _contains(words[j], words[i])):
+                    and contains(words[j], words[i])):
                 pairs.append((i, j))
     return pairs
 
@@ -465,7 +408,7 @@ def build_group(number: int, members: list[Occurrence]) -> Group:
     for o in sorted(members, key=lambda o: (o.article, o.start, o.key)):
         by_article.setdefault(o.article, []).append(o)
     versions = [Version(article, occ) for article, occ in by_article.items()]
-    words = {o.key: _spelled(o.text) for o in members}
+    words = {o.key: words_of(o.text) for o in members}
     reference = max(versions, key=lambda v: (len(normalise(v.text).split()), -min(o.key for o in v.occurrences)))
     others = [v for v in versions if v is not reference]
     reference.part_kinds = [REFERENCE] * len(reference.occurrences)
@@ -516,69 +459,6 @@ def _with_gaps(ops: list[DiffOp]) -> list[DiffOp]:
             if piece:
                 out.append(DiffOp(d.op, piece))
     return out
-
-
-def diff(reference: str, text: str) -> list[DiffOp]:
-    """Word-level diff of text against the reference, case and quote-mark style ignored."""
-    ref_tokens, ref_space = _tokens(reference)
-    tokens, space = _tokens(text)
-    matcher = difflib.SequenceMatcher(None, [_fold(t) for t in ref_tokens], [_fold(t) for t in tokens],
-                                      autojunk=False)
-    ops: list[DiffOp] = []
-
-    def run(seq: list[str], spaces: list[bool], lo: int, hi: int) -> str:
-        return "".join((" " if spaces[k] and k > lo else "") + seq[k] for k in range(lo, hi))
-
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        old, new = run(ref_tokens, ref_space, i1, i2), run(tokens, space, j1, j2)
-        if tag == "equal":
-            ops.append(DiffOp("equal", new))
-        elif tag == "replace" and not normalise(old) and not normalise(new):
-            ops.append(DiffOp("punctuation", old, new))
-        elif tag == "replace" and "".join(_spelled(old)) == "".join(_spelled(new)):
-            ops.append(DiffOp("spelling", old, new))
-        else:
-            if i2 > i1:
-                ops.append(DiffOp("delete", old))
-            if j2 > j1:
-                ops.append(DiffOp("insert", new))
-    return ops
-
-
-def _tokens(text: str) -> tuple[list[str], list[bool]]:
-    """Words and punctuation marks, and whether whitespace came before each.
-
-    A quotation mark is typography, not a word: it is kept on the token it touches ("safer,”",
-    "‘Look"), so that a stray closing mark is never shown as an inserted word.
-    """
-    tokens, spaces, last = [], [], 0
-    for match in _TOKEN.finditer(text):
-        spaced = match.start() > last and text[last:match.start()].isspace()
-        last = match.end()
-        token = match.group()
-        if tokens and not spaced and (_is_mark(token) or (_is_mark(tokens[-1]) and len(tokens) == 1)):
-            tokens[-1] += token         # "safer," + "”"; an opening "“" + "We"
-            continue
-        tokens.append(token)
-        spaces.append(spaced)
-    if len(tokens) > 1 and _is_mark(tokens[0]):
-        tokens[1] = tokens[0] + tokens[1]           # a spaced opening mark: "“ We"
-        spaces[1] = spaces[0]
-        del tokens[0], spaces[0]
-    return tokens, spaces
-
-
-def _is_mark(token: str) -> bool:
-    return bool(token) and all(c in QUOTATION_MARKS for c in token)
-
-
-QUOTATION_MARKS = "\"'“”„‟‘’‚‛«»‹›`´"
-_NO_MARKS = str.maketrans("", "", QUOTATION_MARKS)
-
-
-def _fold(token: str) -> str:
-    """A token as compared: case, quotation marks and apostrophe styles aside."""
-    return unicodedata.normalize("NFKC", token).lower().translate(_NO_MARKS)
 
 
 def occurrences_of(rows: list[QuoteRow]) -> list[Occurrence]:

@@ -9,7 +9,8 @@ from conftest import FIXTURES
 from datetime import date, timedelta
 
 from quotes import dates
-from quotes.variants import Occurrence, build_groups, classify, diff, group, judge, normalise, spelling_key
+from quotes.variants import Occurrence, build_groups, classify, group, judge
+from quotes.wording import diff, normalise, spelling_key
 
 
 def occ(key, article, text, speaker="Brandon Johnson", day=None):
