@@ -120,3 +120,11 @@ def test_pronouns_resolve_only_to_people():
     quotes = pipeline.extract("The Chicago Transit Authority announced new fares on Monday. "
                               "“Riders will pay more,” she said.")
     assert quotes[0].attribution.speaker is None
+
+
+def test_the_pronoun_that_names_a_speaker_teaches_the_speaker_its_gender():
+    # "Putney" alone says nothing of gender; “…,” he said, attributed to Putney, does.
+    article = build_article("Putney spoke to the crowd on Monday. “We are done here,” he said.", id="t", source="t")
+    result = pipeline.analyse(article)
+    assert result.quotes[0].attribution.speaker == "Putney"
+    assert [(s.name, s.gender) for s in result.speakers] == [("Putney", "m")]

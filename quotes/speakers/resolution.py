@@ -340,7 +340,7 @@ def campaign_owner(m: Mention, entities: Entities, doc: ParsedArticle, recent: l
         if subject is not None:
             pronoun = make_mention(doc, k, k + 1, "pronoun", gender=lexicon.load().pronoun_gender.get(subject))
             pronoun.text = subject      # resolve_pronoun reads from the text what the pronoun may stand for
-            resolve_pronoun(pronoun, entities, doc, recent, learn_gender=False)
+            resolve_pronoun(pronoun, entities, doc, recent)
             return pronoun.entity if pronoun.entity is not None \
                 and entities.entities[pronoun.entity].kind == "person" else None
         people = [e for e, entity in enumerate(entities.entities) if entity.kind == "person"
@@ -372,12 +372,11 @@ def document_author(m: Mention, entities: Entities, doc: ParsedArticle) -> bool:
     return False
 
 
-def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = (),
-                    learn_gender: bool = True) -> None:
+def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = ()) -> None:
     """Resolve he/she/they in place: the sentence's own subject, else the latest speaker, else walk back.
 
     recent: entity indexes of the latest attributed quotes' speakers, newest last.
-    learn_gender: let the pronoun give its gender to an entity that has none.
+    Only m changes: the gender a he or she teaches its person is attribution's to apply.
     The latest speaker wins over older sentences, not over a person named in the
     sentence just before. Candidates in each sentence are taken in order, mentions after a preposition
     ("an interview with CNN's Anderson Cooper") last.
@@ -413,8 +412,6 @@ def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: 
         entity = entities.entities[index]
         m.entity = index
         m.chain = (f"'{m.text}' → {entity.name} ({why})",)
-        if learn_gender and m.gender and not entity.gender and entity.kind == "person":
-            entity.gender = m.gender
 
     for x in ranked(m.sentence):
         if compatible(x.entity):

@@ -1,26 +1,15 @@
-"""Who could have said a quote: candidate source mentions and the evidence for each.
-
-The sieves in attribution.py give one answer per quote. This module lists the
-alternatives a reader would weigh (every speaker mention near the quote, every
-subject of a speech cue around it, and "nobody"), and describes each one with
-binary features: where it sits relative to the quote, what kind of mention it
-is, what the parse says of it, and which sieve (if any) chose it. The rules
-become evidence, not the decision; `scorer.py` weighs the evidence.
-
-Nothing here changes a shared mention or entity: candidates only read.
+"""The evidence for each candidate source of a quote, as binary features the scorer weighs:
+where a mention sits relative to the quote, what kind of mention it is, what the parse says of
+it, how far back a pronoun's person was named. Nothing here changes a mention or an entity.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from dataclasses import replace
 
 from .. import lexicon
-from ..records import Attribution
 from ..speakers.mentions import Mention
 from ..speakers.resolution import resolve_pronoun
-
-if TYPE_CHECKING:
-    from . import Context
+from .context import Context
 
 REACH = 60              # tokens either side of a quote where a mention can be its source
 DISTANCE_BUCKETS = (0, 2, 5, 10, 20, 40)
@@ -28,20 +17,6 @@ LENGTH_BUCKETS = (1, 3, 8, 20, 50)
 SUBJECT_RELATIONS = ("nsubj", "nsubj:pass", "csubj")
 PARSE_RELATIONS = SUBJECT_RELATIONS + ("obj", "iobj", "obl", "obl:agent", "nmod", "nmod:poss", "appos",
                                        "compound", "conj", "root")
-
-
-@dataclass
-class Candidate:
-    """One possible source of a quote; mention None is "nobody said it" (unattributed)."""
-    mention: Mention | None
-    features: list[str]
-    chosen_by_sieve: bool = False
-
-    @property
-    def label(self) -> str:
-        return f"'{self.mention.text}'" if self.mention is not None else "nobody"
-
-
 UNRESOLVED = ("unresolved", "resolves:none")
 OWN_CUE_UNREAD = "other-paragraph&own-cue-unread"
 
@@ -54,32 +29,6 @@ def unread_cue(where: str) -> str:
 QUESTION_CUE = unread_cue("cue-before")
 
 
-def overrule_bar(candidate: Candidate, sieves_choice: Candidate) -> str | None:
-    """Why a candidate may not replace the sieves' choice however the scorer weighs it, or None.
-
-    Each bar keeps a guess from replacing an answer: in cross-validation on PolNeAR train these
-    replacements were wrong more often than the scorer's others, and a wrong speaker is worse
-    than none.
-    """
-    features = set(candidate.features)
-    if candidate.mention is None:
-        return "the scorer never takes away a speaker the sieves found" if sieves_choice.mention else None
-    if sieves_choice.mention is None and QUESTION_CUE in sieves_choice.features:
-        # “When asked about agents “taking orders,” Johnson replied”: the words are the question's.
-        return "the nearest speech cue before the quote has no speaker (a question put to someone)"
-    if "place" in features:
-        return "a place"
-    if "other-paragraph" in features and "previous-speaker" not in features:
-        return "in another paragraph, and not the previous quote's speaker"
-    if OWN_CUE_UNREAD in features:
-        # “…,” Thomas O’Neill told reporters: the quote's own cue has a speaker nobody could read.
-        return "in another paragraph, while the quote's own speech cue has a subject that could not be read"
-    if features & set(UNRESOLVED) and sieves_choice.mention is not None \
-            and not set(sieves_choice.features) & set(UNRESOLVED):
-        return "names nobody, where the sieves' choice names someone"
-    return None
-
-
 def bucket(value: int, bounds: tuple[int, ...]) -> str:
     """'<=5' for value 4 with bounds (0, 2, 5, …); '>40' past the last bound."""
     for bound in bounds:
@@ -88,53 +37,19 @@ def bucket(value: int, bounds: tuple[int, ...]) -> str:
     return f">{bounds[-1]}"
 
 
-CueSubjects = dict[tuple[int, int], tuple[Mention, list[str]]]
-
-
-def candidates(index: int, c: Context, decided: Attribution, cue_subjects: CueSubjects,
-               sieve_mention: Mention | None,
-               opinions: dict[tuple[int, int] | None, list[str]], unread: list[str] = ()) -> list[Candidate]:
-    """The candidates for quote `index`: nobody, the sieves' choice, and every mention in reach.
-
-    cue_subjects: (start, end) of a mention -> the mention and where a speech cue took it as
-    subject ('cue-after:1': the first cue after the quote); sieve_mention: the sieves' choice;
-    opinions: (start, end) of a mention, or None for no mention -> the other sieves that chose it;
-    unread: the windows ('cue-after', 'cue-before') whose nearest speech cue has a subject nobody
-    could read.
-    """
+def in_reach(index: int, c: Context) -> dict[tuple[int, int], Mention]:
+    """The mentions near the quote, from the paragraph before it to its last paragraph, by (start, end)."""
     first, end = c.first_token[index], c.end_token[index]
     span = c.spans[index]
     last_paragraph = c.paragraph_of_token[end - 1] if end > first else span.paragraph
     pool: dict[tuple[int, int], Mention] = {}
-    text = c.doc.text
     for m in c.entities.near(first - REACH, end + REACH):
-        if _cut_word(m, text):
+        if _cut_word(m, c.doc.text):
             continue
         paragraph = c.paragraph_of_token[m.start_token]
         if span.paragraph - 1 <= paragraph <= last_paragraph:
             pool[(m.start, m.end)] = m
-    for key, (m, _) in cue_subjects.items():
-        pool.setdefault(key, m)
-    if sieve_mention is not None:
-        pool.setdefault((sieve_mention.start, sieve_mention.end), sieve_mention)
-    chosen = (decided.mention.start, decided.mention.end) if decided.mention is not None else None
-
-    quote_features = _quote_features(index, c)
-    nobody = _nobody_features(decided, quote_features) + opinions.get(None, []) + [unread_cue(w) for w in unread]
-    out = [Candidate(None, nobody, chosen is None)]
-    ranks = _side_ranks(pool.values(), first, end)
-    previous = _previous_speaker(index, c)
-    for key, m in sorted(pool.items()):
-        features = _mention_features(m, index, c, ranks[key], previous)
-        for where in cue_subjects[key][1] if key in cue_subjects else []:
-            features += [where, f"{where}&kind:{m.kind}"]
-        features += opinions.get(key, [])
-        if unread and "other-paragraph" in features:
-            features.append(OWN_CUE_UNREAD)
-        if key == chosen:
-            features += ["sieve", f"sieve:{decided.rule}", f"sieve&kind:{m.kind}"]
-        out.append(Candidate(m, features, key == chosen))
-    return out
+    return pool
 
 
 def _cut_word(m: Mention, text: str) -> bool:
@@ -146,7 +61,7 @@ def _cut_word(m: Mention, text: str) -> bool:
     return cut_at_apostrophe or (m.start > 0 and text[m.start - 1].isalpha())
 
 
-def _quote_features(index: int, c: Context) -> list[str]:
+def quote_features(index: int, c: Context) -> list[str]:
     span = c.spans[index]
     n_tokens = c.end_token[index] - c.first_token[index]
     out = [f"qlen:{bucket(n_tokens, LENGTH_BUCKETS)}"]
@@ -161,14 +76,7 @@ def _quote_features(index: int, c: Context) -> list[str]:
     return out
 
 
-def _nobody_features(decided: Attribution, quote_features: list[str]) -> list[str]:
-    out = ["nobody"] + [f"nobody&{f}" for f in quote_features]
-    if decided.mention is None:
-        out += ["sieve", f"nobody&sieve:{decided.rule}"]
-    return out
-
-
-def _side_ranks(mentions, first: int, end: int) -> dict[tuple[int, int], str]:
+def side_ranks(mentions, first: int, end: int) -> dict[tuple[int, int], str]:
     """'before:1' for the nearest mention before the quote, 'after:2' for the second after it."""
     before = sorted((m for m in mentions if m.end_token <= first), key=lambda m: -m.end_token)
     after = sorted((m for m in mentions if m.start_token >= end), key=lambda m: m.start_token)
@@ -181,18 +89,8 @@ def _side_ranks(mentions, first: int, end: int) -> dict[tuple[int, int], str]:
     return ranks
 
 
-def _previous_speaker(index: int, c: Context) -> int | None:
-    """The entity of the latest attributed quote in this paragraph or the one before."""
-    paragraph = c.spans[index].paragraph
-    for q in range(index - 1, -1, -1):
-        if c.spans[q].paragraph < paragraph - 1:
-            return None
-        if c.speaker_entities[q] is not None:
-            return c.speaker_entities[q]
-    return None
-
-
-def _mention_features(m: Mention, index: int, c: Context, rank: str, previous: int | None) -> list[str]:
+def mention_features(m: Mention, index: int, c: Context, rank: str, previous: int | None) -> list[str]:
+    """previous: the entity of the latest attributed quote in this paragraph or the one before."""
     tokens = c.doc.tokens
     first, end = c.first_token[index], c.end_token[index]
     side = rank.split(":")[0]
@@ -219,13 +117,7 @@ def _mention_features(m: Mention, index: int, c: Context, rank: str, previous: i
         out.append("unresolved")
     if previous is not None and m.entity == previous:
         out += ["previous-speaker", f"previous-speaker&sentences:{min(sentences, 3)}"]
-    sentence_start = m.start_token      # walked back in place: a slice copied every token before it
-    if tokens[sentence_start].sentence != m.sentence:
-        sentence_start += 1
-    else:
-        while sentence_start > 0 and tokens[sentence_start - 1].sentence == m.sentence:
-            sentence_start -= 1
-    if m.start_token - sentence_start <= 2:
+    if _opens_sentence(m, c):
         out.append(f"opens-sentence&kind:{m.kind}")
     if _between_other_quote(m, index, c, side):
         out.append("other-quote-between")
@@ -234,11 +126,23 @@ def _mention_features(m: Mention, index: int, c: Context, rank: str, previous: i
     return out
 
 
+def _opens_sentence(m: Mention, c: Context) -> bool:
+    """At most two words into its sentence."""
+    tokens = c.doc.tokens
+    sentence_start = m.start_token      # walked back in place: a slice copied every token before it
+    if tokens[sentence_start].sentence != m.sentence:
+        sentence_start += 1
+    else:
+        while sentence_start > 0 and tokens[sentence_start - 1].sentence == m.sentence:
+            sentence_start -= 1
+    return m.start_token - sentence_start <= 2
+
+
 def _pronoun_resolution(m: Mention, c: Context, previous: int | None) -> str:
     """How far back the person a pronoun stands for was named: 'resolves:back-1' (a sentence
     before), 'resolves:previous-speaker', 'resolves:none'. Resolved on a copy, teaching nothing."""
     probe = replace(m, entity=None, chain=())
-    resolve_pronoun(probe, c.entities, c.doc, [previous] if previous is not None else [], learn_gender=False)
+    resolve_pronoun(probe, c.entities, c.doc, [previous] if previous is not None else [])
     if probe.entity is None:
         return "resolves:none"
     if probe.entity == previous:
