@@ -32,8 +32,10 @@ DOUBLE_CLOSERS = "”»"
 SINGLE_OPENERS = "‘‚‹"
 SINGLE_CLOSERS = "’›"
 OPENING_CONTEXT = "([{—–-/"   # characters after which a mark opens a quote
-# A transcript line inside a quote: "WALLACE: Let's start ..." names its speaker.
-TRANSCRIPT_LABEL = re.compile(r"[A-Z][A-Z.’'\- ]{1,40}:\s+")
+# A transcript line inside a quote: "WALLACE: Let's start ..." names its speaker. The label's
+# words are attribution's too (its transcript_label sieve reads the label before the quote).
+TRANSCRIPT_LABEL_WORDS = r"[A-Z][A-Z.’'\- ]{1,40}"
+TRANSCRIPT_LABEL = re.compile(TRANSCRIPT_LABEL_WORDS + r":\s+")
 STAGE_DIRECTION = re.compile(r"^\s*\([^()]*\)[.\s]*$")
 SENTENCE_END = re.compile(r"[.?!…]+[\"”’']*\s+")
 WORD = re.compile(r"[\w’'.-]+")

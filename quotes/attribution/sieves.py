@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from typing import Callable
 
-from .. import lexicon
+from .. import lexicon, marks
 from ..document import Token
 from ..records import Span
 from ..speakers.mentions import POSSESSIVE, Mention, nominal_ending_at, nominal_starting_at
@@ -26,7 +26,7 @@ from .speech import scare_quote
 from .subjects import BE, is_filler, nominal, object_in_parse, opening_subject
 
 # A transcript label before the quote, from its paragraph's start ("WALLACE: “…”).
-LABEL_BEFORE_QUOTE = re.compile(r"[\"“'‘]*\s*([A-Z][A-Z.’'\- ]{1,40}):\s*$")
+LABEL_BEFORE_QUOTE = re.compile(r"[\"“'‘]*\s*(" + marks.TRANSCRIPT_LABEL_WORDS + r"):\s*$")
 NOT_VERBS = frozenset({"and", "or", "but", "of", "who", "whom", "whose", "which", "that", "to", "in", "on", "at",
                        "for", "with", "from", "by", "as", "about", "than", "the", "a", "an"})
 SUBORDINATORS = frozenset({"which", "who", "whom", "whose", "where", "when", "because", "while", "although",
