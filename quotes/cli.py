@@ -243,12 +243,15 @@ def index(paths, db, outlet, encoding, models, jobs, reanalyse, from_jsonl, time
 @click.option("--speaker", metavar="NAME", help="Only this speaker: a full name, surname or alias (any case).")
 @click.option("--article", metavar="ID", help="Only quotes from this article id.")
 @click.option("--attributed-only", is_flag=True, help="Leave out quotes with no speaker.")
+@click.option("--all", "include_all", is_flag=True,
+              help="Also list titles, nicknames and scare quotes (one quoted word with no speaker): words nobody "
+                   "said, which `quotes extract` leaves out too.")
 @_format_option(render.FORMATS + ("html",))
 @click.option("--explain", is_flag=True, help="Show how each attribution was made: rule, cue, mention, chain.")
 @_csv_raw_option
 @_db_option
 @color_option
-def list_(speaker, article, attributed_only, fmt, explain, csv_raw, db):
+def list_(speaker, article, attributed_only, include_all, fmt, explain, csv_raw, db):
     """The citation sheet: one row per quote, with article, outlet, cue and paragraph.
 
     The 'group' column names the quote's group when other articles print it too:
@@ -265,7 +268,7 @@ def list_(speaker, article, attributed_only, fmt, explain, csv_raw, db):
     """
     store = _open_for_reading(db)
     try:
-        found = store.select(speaker, article, attributed_only)
+        found = store.select(speaker, article, attributed_only, include_all)
     except NotFound as error:
         fail(str(error))
     refs = store.group_refs([r.id for r in found.rows])

@@ -7,6 +7,7 @@ import os
 
 from . import indexing, variants
 from .indexing import IndexReport, Progress
+from .rows import Selection
 from .store import NotFound, Store
 
 
@@ -49,6 +50,17 @@ class Index(Store):
     def regroup(self) -> None:
         """Recompute the groups of quotes printed by several articles (after speakers are relinked)."""
         indexing.regroup(self)
+
+    def select(self, speaker: str | None = None, article: str | None = None, attributed_only: bool = False,
+               include_all: bool = False) -> Selection:
+        """What `quotes list` shows (see Store.select). Titles, nicknames and scare quotes, words nobody
+        said, are left out unless include_all, as `quotes extract` leaves them out: pipeline.is_speech
+        decides for both. The index keeps them, so every quote keeps its id."""
+        found = super().select(speaker, article, attributed_only)
+        if include_all:
+            return found
+        from .pipeline import is_speech     # here: the other commands need not load attribution's rules
+        return Selection(found.speakers, [row for row in found.rows if is_speech(row.quote)])
 
     def groups(self, group_ids: list[int] | None = None) -> list[variants.Group]:
         """Whole groups (versions, kinds, diffs), all or those with these ids, in id order."""

@@ -336,6 +336,17 @@ def test_extract_leaves_out_titles_and_nicknames_unless_asked():
     assert {r["rule"] for r in everything if r["text"] == "Sweet Home Chicago"} == {"title"}
 
 
+def test_list_leaves_out_what_extract_leaves_out_unless_asked(tmp_path):
+    path = FIXTURES / "quotes" / "not_speech.txt"
+    db = tmp_path / "q.db"
+    assert run("index", path, "--db", db, "-q").exit_code == 0
+    extracted = [json.loads(line)["text"] for line in run("extract", path).output.splitlines()]
+    listed = [r["text"] for r in json.loads(run("list", "--db", db, "--format", "json").output)]
+    everything = json.loads(run("list", "--db", db, "--format", "json", "--all").output)
+    assert listed == extracted and "Sweet Home Chicago" not in listed and "hellhole" in listed
+    assert {r["text"]: r["rule"] for r in everything}["Sweet Home Chicago"] == "title"
+
+
 def test_aliases_differing_only_in_case_show_one_form_every_time():
     # Sets have no fixed order from run to run; the sheet must not change with it.
     from quotes.store import _distinct_aliases
