@@ -23,13 +23,13 @@ from ..speakers.resolution import Entities
 from . import context, decide, speech
 from .context import Context
 from .decide import Candidate, Scorer
-from .findings import Decided, rule_name
+from .findings import Decided, Finding, rule_name
 from .sieves import SIEVES, Sieve
 from .speaker import speaker
 from .speech import NOT_SPEECH_RULES
 
-__all__ = ["BUNDLED", "NOT_SPEECH_RULES", "SIEVES", "Candidate", "Context", "Scorer", "attribute", "bundled",
-           "rule_name"]
+__all__ = ("BUNDLED", "NOT_SPEECH_RULES", "SIEVES", "Candidate", "Context", "Decided", "Scorer", "Sieve",
+           "attribute", "bundled", "read_article", "rule_name")
 
 BUNDLED = "bundled"
 
@@ -50,8 +50,7 @@ def attribute(doc: ParsedArticle, spans: list[QuoteSpan], article_id: str = "",
     """
     if model == BUNDLED:
         model = decide.bundled()
-    article = context.build(doc, spans)
-    article = replace(article, speech=speech.verdicts(article))
+    article = read_article(doc, spans)
     earlier: list[Decided] = []
     for index in range(len(spans)):
         decided = _attribute_one(index, article, earlier, model, collect)
@@ -60,6 +59,12 @@ def attribute(doc: ParsedArticle, spans: list[QuoteSpan], article_id: str = "",
     quotes = [Quote(article_id, s.start, s.end, text[s.start:s.end], s.paragraph, s.open_mark, s.close_mark,
                     d.attribution, s.continues, s.repairs) for s, d in zip(spans, earlier)]
     return quotes, article.entities
+
+
+def read_article(doc: ParsedArticle, spans: list[QuoteSpan]) -> Context:
+    """The article's Context, with the speech stage's verdict on every quote: what each sieve reads."""
+    article = context.build(doc, spans)
+    return replace(article, speech=speech.verdicts(article))
 
 
 def _attribute_one(index: int, c: Context, earlier: Sequence[Decided], model: Scorer | None,
@@ -84,7 +89,8 @@ def _attribute_one(index: int, c: Context, earlier: Sequence[Decided], model: Sc
     return weighed
 
 
-def _first_answer(index: int, c: Context, earlier: Sequence[Decided], sieves: Sequence[Sieve]):
+def _first_answer(index: int, c: Context, earlier: Sequence[Decided],
+                  sieves: Sequence[Sieve]) -> tuple[Sieve | None, Finding | None, Sequence[Sieve]]:
     """(the sieve that answered, its finding, the sieves after it), or (None, None, ()) where none did."""
     for position, sieve in enumerate(sieves):
         found = sieve(index, c, earlier)
@@ -94,7 +100,8 @@ def _first_answer(index: int, c: Context, earlier: Sequence[Decided], sieves: Se
 
 
 def _learn(decided: Decided, entities: Entities) -> None:
-    """The one write attribution makes to the article's entities: the gender a decided pronoun taught."""
+    """The gender a decided pronoun taught its person. (The mention helpers' nominals and documents
+    are attached to their entities by speakers.resolution, as the article's own are.)"""
     if decided.taught is not None:
         entity, gender = decided.taught
         if not entities.entities[entity].gender:
