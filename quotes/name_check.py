@@ -90,11 +90,11 @@ def _title(written: list[str]) -> str | None:
 def reasons(entry: dict) -> list[str]:
     """Why one speaker's name looks wrong by itself, without the other speakers."""
     words = _words(entry["speaker"])
+    group = entry["kind"] != "organisation" and bool(words) and words[-1].lower() in _group_words()
     found = []
-    if _is_common_word(words):
+    if _is_common_word(words) and not group:    # "Lawmakers": the more telling reason is enough
         found.append(COMMON_WORD)
     if entry["kind"] != "organisation":
-        group = bool(words) and words[-1].lower() in _group_words()
         title = _title(words) if not (group and len(words) == 1) else None   # "Lawmakers": a group, no more
         if title is not None:
             found.append(f"{TITLE}: {title}")
