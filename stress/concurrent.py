@@ -1,11 +1,12 @@
 """Several `quotes index` processes on one database at once, with readers running `quotes list`.
 
-    python stress/concurrent.py [--writers 2] [--corpus ../shared/eval/polnear/dev/text]
+    python stress/concurrent.py [--writers 2] [--corpus ../shared/eval/polnear/dev/text] [--reference DB]
 
 The corpus is dealt out to the writers (every writer also gets a few articles another one
 has, so two processes save the same article); while they run, a reader lists the index in
 a loop. Checks: every process exits 0, no 'database is locked' anywhere, the final index
-holds every article with exactly the quotes a one-process index has, nothing twice.
+holds every article with exactly the quotes a one-process index has, nothing twice. That
+one-process index is built first, unless --reference names one already built from the corpus.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--writers", type=int, default=2)
     parser.add_argument("--corpus", type=Path, default=REPO / "fixtures" / "quotes")
+    parser.add_argument("--reference", type=Path, help="a one-process index of the corpus, already built")
     args = parser.parse_args(argv)
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     files = sorted(args.corpus.glob("*.txt"))
@@ -43,9 +45,10 @@ def main(argv: list[str] | None = None) -> int:
         # article (same path) is saved by two processes.
         shares = [[str(p) for p in copies[w::args.writers] + copies[(w + 1) % args.writers::args.writers][:2]]
                   for w in range(args.writers)]
-        reference = work / "clean.db"
-        subprocess.run([*QUOTES, "index", str(everything), "--db", str(reference), "--quiet", "--jobs", "1"],
-                       check=True, env=env)
+        reference = args.reference or work / "clean.db"
+        if not args.reference:
+            subprocess.run([*QUOTES, "index", str(everything), "--db", str(reference), "--quiet", "--jobs", "1"],
+                           check=True, env=env)
         db = work / "shared.db"
         writers = [subprocess.Popen([*QUOTES, "index", *share, "--db", str(db), "--quiet", "--jobs", "1"],
                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

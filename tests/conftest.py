@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -29,6 +32,17 @@ def seeded_db(tmp_path_factory):
     db = tmp_path_factory.mktemp("index") / "seeds.db"
     result = CliRunner().invoke(main, ["index", str(SEEDS), "--db", str(db), "--quiet"])
     assert result.exit_code == 0, result.output
+    return db
+
+
+@pytest.fixture(scope="session")
+def fixtures_index(tmp_path_factory):
+    """An index of the fixture articles (fixtures/quotes), built once by the real `quotes index
+    --jobs 1` in a process of its own: the one-process index that an interrupted or concurrent
+    run of the same articles must end up equal to. Read it; a test that writes copies it first."""
+    db = tmp_path_factory.mktemp("fixtures-index") / "fixtures.db"
+    subprocess.run([sys.executable, "-m", "quotes", "index", str(FIXTURES / "quotes"), "--db", str(db), "--quiet",
+                    "--jobs", "1"], check=True, env={**os.environ, "OMP_NUM_THREADS": "1"})
     return db
 
 

@@ -96,11 +96,10 @@ def test_a_corrupt_database_is_refused_and_left_as_it_was(tmp_path):
 
 # --- interrupted and concurrent runs ----------------------------------------------------------
 
-def test_a_run_killed_mid_way_leaves_whole_articles_and_the_next_run_completes(tmp_path):
-    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
+def test_a_run_killed_mid_way_leaves_whole_articles_and_the_next_run_completes(fixtures_index, tmp_path):
+    clean, killed = fixtures_index, tmp_path / "killed.db"
     corpus = str(FIXTURES / "quotes")
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
-    subprocess.run([*QUOTES, "index", corpus, "--db", str(clean), "--quiet", "--jobs", "1"], check=True, env=env)
     process = subprocess.Popen([*QUOTES, "index", corpus, "--db", str(killed), "--quiet", "--jobs", "1"], env=env)
     wait_for_first_article(killed, process)
     process.send_signal(signal.SIGKILL)
@@ -121,8 +120,8 @@ def test_a_run_killed_mid_way_leaves_whole_articles_and_the_next_run_completes(t
             b.execute("SELECT COUNT(*) FROM quote_groups").fetchone()
 
 
-def test_two_writers_and_a_reader_share_one_index(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "stress" / "concurrent.py"), "--writers", "2"],
-                            capture_output=True, text=True, timeout=600)
+def test_two_writers_and_a_reader_share_one_index(fixtures_index):
+    result = subprocess.run([sys.executable, str(ROOT / "stress" / "concurrent.py"), "--writers", "2",
+                             "--reference", str(fixtures_index)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "all checks passed" in result.stdout

@@ -36,9 +36,28 @@ def one_process(tmp_path_factory):
     return db
 
 
-def test_jobs_two_builds_the_same_index_as_jobs_one(one_process, tmp_path):
-    db = tmp_path / "two.db"     # 21 articles: two batches of 11 and 10, one per worker
-    index(SEEDS, FIXTURES / "quotes", "--db", db, "--jobs", 2)
+@pytest.fixture(scope="module")
+def two_processes(tmp_path_factory):
+    """The same articles indexed with --jobs 2, and the calls the parent made meanwhile for a
+    Stanza pipeline (each worker builds its own; one more in the parent would cost seconds and
+    ~400 MB). One run serves the tests of both."""
+    from quotes import nlp
+    db = tmp_path_factory.mktemp("jobs") / "two.db"
+    asked = []
+    real = nlp.get_pipeline
+
+    def get_pipeline(*args, **kwargs):
+        asked.append(args)
+        return real(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(nlp, "get_pipeline", get_pipeline)
+        index(SEEDS, FIXTURES / "quotes", "--db", db, "--jobs", 2)
+    return db, asked
+
+
+def test_jobs_two_builds_the_same_index_as_jobs_one(one_process, two_processes):
+    db, _ = two_processes       # 23 articles: two batches of 12 and 11, one per worker
     assert contents(db) == contents(one_process)
 
 
@@ -91,13 +110,9 @@ def test_dask_job_on_a_local_cluster_gives_the_same_index(one_process, tmp_path)
     assert contents(db) == contents(one_process)
 
 
-def test_with_worker_processes_the_parent_loads_no_stanza_pipeline(one_process, tmp_path, monkeypatch):
-    # Each worker builds its own pipeline; one more in the parent would cost seconds and ~400 MB.
-    from quotes import nlp
-    monkeypatch.setattr(nlp, "get_pipeline", lambda *a, **k: pytest.fail("the parent built a pipeline"))
-    db = tmp_path / "two.db"
-    index(SEEDS, FIXTURES / "quotes", "--db", db, "--jobs", 2)
-    assert contents(db) == contents(one_process)
+def test_with_worker_processes_the_parent_loads_no_stanza_pipeline(two_processes):
+    _, asked = two_processes
+    assert asked == []
 
 
 def test_a_worker_that_cannot_load_the_models_is_one_error_for_the_run():
