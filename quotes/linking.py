@@ -4,7 +4,7 @@ Each article resolves its own mentions to entities (speakers/); here the names t
 entities got in different articles are merged, each merge with the reason it was made,
 which `quotes speakers --explain` shows. The rules, in order:
 
-    same name        equal up to case, dots and spacing ("J.B. Pritzker" / "JB Pritzker")
+    same name        equal up to case, dots and spacing ("J.B. Pritzker" / "JB Pritzker", "J. K." / "J.K.")
     middle initial   "Paul D. Ryan" / "Paul Ryan", "Hillary Rodham Clinton" / "Hillary Clinton",
                      where the index holds one form of the name with a middle part (George W. and
                      George H. W. Bush stay apart, and apart from a plain "George Bush")
@@ -19,6 +19,9 @@ which `quotes speakers --explain` shows. The rules, in order:
                      titles give ("President Obama"), or the one with at least 80 % of all their
                      quotes in the index ("Clinton" in 2016 news). A lone surname is linked
                      article by article, from what that article says of it.
+    one-word name    "PolitiFact" / "Politifact": one word that is all several articles call a
+                     speaker, and no full name in the index ends with (two "Johnson"s where the
+                     index holds Brandon and Mike Johnson stay apart)
 
 A gender is evidence where a first name or a title says it ("Mr.", "the first lady"); a
 gender only a pronoun gave is used where nothing better is known. The name shown for a
@@ -76,6 +79,7 @@ def link(names: list[SpeakerName]) -> dict[tuple[str, str, str], Link]:
     _short_first_names(groups, people)
     _lead_ins(groups, people)
     _surnames(groups, people)
+    _one_word_names(groups, people)
     speakers = _unique_displays(groups)
     out = {}
     for n in names:
@@ -96,8 +100,21 @@ def _shown_as(name: str, speaker: str) -> str:
 
 
 def _key(n: SpeakerName) -> Key:
-    key = name_key(n.name)
+    key = _joined_initials(name_key(n.name))
     return (n.kind, key, n.article if n.kind == "person" and len(key.split()) == 1 else "")
+
+
+def _joined_initials(key: str) -> str:
+    """A name key with its run of one-letter words written as one ("j k rowling" → "jk rowling"),
+    so that "J. K. Rowling", "J.K. Rowling" and "JK Rowling" are one name."""
+    words = key.split()
+    out: list[str] = []
+    for i, word in enumerate(words):
+        if len(word) == 1 and i > 0 and len(words[i - 1]) == 1 and out:
+            out[-1] += word
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 def _unique_displays(groups: "_Groups") -> dict[Key, str]:
@@ -279,6 +296,20 @@ def _surnames(groups: _Groups, people: list[Key]) -> None:
             if person and quoted[top] >= DOMINANT_QUOTES and quoted[top] >= DOMINANT_SHARE * total:
                 groups.join(key, top, f"the surname of the one of {len(fitting)} people with it who has "
                                       f"{quoted[top] / total:.0%} of their quotes in the index")
+
+
+def _one_word_names(groups: _Groups, people: list[Key]) -> None:
+    """One word left as a person's whole name in several articles ("PolitiFact", "Politifact"), that
+    no full name in the index ends with: one speaker, as the name is all the articles say, and
+    two speakers printed alike would read as two people where nothing says so."""
+    endings = {key[1].split()[-1] for key in people if len(key[1].split()) > 1}
+    alone: dict[str, list[Key]] = {}
+    for key in people:
+        if len(key[1].split()) == 1 and key[1] not in endings and groups.find(key) == key:
+            alone.setdefault(key[1], []).append(key)
+    for keys in alone.values():
+        for key in keys[1:]:
+            groups.join(key, keys[0], "the same one-word name, which no full name in the index ends with")
 
 
 DOMINANT_QUOTES = 10

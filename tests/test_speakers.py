@@ -211,6 +211,26 @@ def test_a_lone_surname_is_the_bearer_with_nearly_all_the_quotes():
     assert link(groups)[("", "Democrats", "person")].speaker == "Democrats"     # a crowd is no person's name
 
 
+def test_one_word_names_alike_in_two_articles_are_one_speaker_unless_a_full_name_has_it():
+    found = link([SpeakerName("PolitiFact", "person", None, 2, frozenset(), "a"),
+                  SpeakerName("Politifact", "person", None, 1, frozenset(), "b")])
+    assert found[("a", "PolitiFact", "person")].speaker == found[("b", "Politifact", "person")].speaker == "PolitiFact"
+    assert "same one-word name" in found[("b", "Politifact", "person")].reason
+    johnsons = link([SpeakerName("Brandon Johnson", "person", None, 3, frozenset(), "a"),
+                     SpeakerName("Mike Johnson", "person", None, 3, frozenset(), "b"),
+                     SpeakerName("Johnson", "person", None, 1, frozenset(), "c"),
+                     SpeakerName("Johnson", "person", None, 1, frozenset(), "d")])
+    assert johnsons[("c", "Johnson", "person")].speaker == "Johnson"      # a surname of two people: no guess
+    assert johnsons[("c", "Johnson", "person")].reason == ""
+
+
+def test_initials_spaced_or_not_are_one_name():
+    assert len(set(linked(("J. K. Rowling", "person"), ("J.K. Rowling", "person"), ("JK Rowling", "person"))
+                   .values())) == 1
+    assert len(set(linked(("George H. W. Bush", "person"), ("George H.W. Bush", "person"),
+                          ("George W. Bush", "person")).values())) == 2
+
+
 def test_a_short_first_name_joins_the_formal_one_and_is_shown():
     found = link([SpeakerName("Benjamin J. Rhodes", "person", "m", 9), SpeakerName("Ben Rhodes", "person", "m", 3)])
     assert found[("", "Benjamin J. Rhodes", "person")].speaker == "Ben Rhodes"
