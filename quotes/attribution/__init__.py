@@ -20,15 +20,16 @@ from dataclasses import replace
 from ..document import ParsedArticle
 from ..records import UNATTRIBUTED, Quote, QuoteSpan
 from ..speakers.resolution import Entities
-from . import context, decide, speech
+from . import context, decide, resolver, speech
 from .context import Context
 from .decide import Candidate, Scorer
 from .findings import Decided, Finding, rule_name
+from .resolver import Resolver
 from .sieves import SIEVES, Sieve
 from .speaker import speaker
 from .speech import NOT_SPEECH_RULES
 
-__all__ = ("BUNDLED", "NOT_SPEECH_RULES", "SIEVES", "Candidate", "Context", "Decided", "Scorer", "Sieve",
+__all__ = ("BUNDLED", "NOT_SPEECH_RULES", "SIEVES", "Candidate", "Context", "Decided", "Resolver", "Scorer", "Sieve",
            "attribute", "bundled", "read_article", "rule_name")
 
 BUNDLED = "bundled"
@@ -41,16 +42,21 @@ def bundled() -> Scorer | None:
 
 def attribute(doc: ParsedArticle, spans: list[QuoteSpan], article_id: str = "",
               model: Scorer | None | str = BUNDLED,
-              collect: list[tuple[int, list[Candidate]]] | None = None) -> tuple[list[Quote], Entities]:
+              collect: list[tuple[int, list[Candidate]]] | None = None,
+              pronouns: Resolver | str = BUNDLED) -> tuple[list[Quote], Entities]:
     """Quotes with their attribution, in text order, and the article's resolved entities.
 
     model: the scorer that weighs the sieves' choice against the other candidates (the
     bundled one by default; None: the sieves decide alone). collect: where given, receives
     (quote index, candidates) for every quote the sieves take for speech, for training.
+    pronouns: the model that weighs which entity a pronoun stands for (resolver.py; the
+    bundled one by default, Resolver(None): the resolution rules alone).
     """
     if model == BUNDLED:
         model = decide.bundled()
-    article = read_article(doc, spans)
+    if pronouns == BUNDLED:
+        pronouns = Resolver(resolver.bundled())
+    article = replace(read_article(doc, spans), resolver=pronouns)
     earlier: list[Decided] = []
     for index in range(len(spans)):
         decided = _attribute_one(index, article, earlier, model, collect)

@@ -16,6 +16,7 @@ from ..document import ParsedArticle, Token
 from ..records import Attribution, QuoteSpan
 from ..speakers.mentions import NER_PERSON, title_case_paragraph
 from ..speakers.resolution import Entities, resolve
+from .resolver import Resolver
 
 SENTENCE_FINAL = frozenset({".", "!", "?", "…"})
 DASHES = ("—", "–", "-", "―", "--")
@@ -41,6 +42,8 @@ class Context:
     headlines: frozenset[int]           # paragraphs holding a quote that are written in Title Case
     # Per quote: the speech stage's verdict (a title or nickname: nobody said it), or None.
     speech: tuple[Attribution | None, ...] = ()
+    # The model that weighs which entity a pronoun stands for (resolver.py); None: the rules decide.
+    resolver: Resolver | None = None
 
 
 def build(doc: ParsedArticle, spans: list[QuoteSpan]) -> Context:

@@ -16,10 +16,8 @@ The weights are data (`models/attribution_scorer.json`), rebuilt by
 from __future__ import annotations
 
 import bisect
-import json
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from ..document import Token
 from ..records import Attribution, Span
 from ..speakers.mentions import Mention
 from .context import Context, after, before
+from .loglinear import MIN_PROBABILITY, Candidate, Decision, Scorer, ScorerError, from_file  # noqa: F401
 from .cues import cues_with_mentions
 from .features import (OWN_CUE_UNREAD, QUESTION_CUE, UNRESOLVED, in_reach, mention_features, quote_features,
                        side_ranks, unread_cue)
@@ -34,27 +33,6 @@ from .findings import Cited, Decided, rule_name
 from .speaker import speaker
 
 MODEL_FILE = Path(__file__).parent.parent / "models" / "attribution_scorer.json"
-FORMAT = "quotes-attribution-scorer/1"
-
-
-# The scorer replaces the sieves' answer only with a candidate it finds more likely right than
-# not. Below this, its replacements were wrong about as often as right in cross-validation on
-# PolNeAR train, and a wrong speaker is worse than none.
-MIN_PROBABILITY = 0.5
-
-
-@dataclass
-class Candidate:
-    """One possible source of a quote; mention None is "nobody said it" (unattributed)."""
-    mention: Mention | None
-    features: list[str]
-    chosen_by_sieve: bool = False
-
-    @property
-    def label(self) -> str:
-        return f"'{self.mention.text}'" if self.mention is not None else "nobody"
-
-
 def overrule_bar(candidate: Candidate, sieves_choice: Candidate) -> str | None:
     """Why a candidate may not replace the sieves' choice however the scorer weighs it, or None.
 
@@ -79,84 +57,6 @@ def overrule_bar(candidate: Candidate, sieves_choice: Candidate) -> str | None:
             and not set(sieves_choice.features) & set(UNRESOLVED):
         return "names nobody, where the sieves' choice names someone"
     return None
-
-
-@dataclass(frozen=True)
-class Decision:
-    """The scorer's verdict on one quote's candidates."""
-    ranked: list[tuple[Candidate, float]]   # every candidate with its probability, most probable first
-    sieves_choice: Candidate
-    sieves_p: float
-    best: Candidate
-    best_p: float
-    bar: str | None                         # why the best may not replace the sieves' choice, or None
-
-    @property
-    def replaced(self) -> bool:
-        """Whether the best candidate replaces the sieves' choice."""
-        return self.best is not self.sieves_choice and self.bar is None
-
-    @property
-    def choice(self) -> Candidate:
-        return self.best if self.replaced else self.sieves_choice
-
-
-@dataclass(frozen=True)
-class Scorer:
-    weights: dict[str, float]
-    margin: float             # how much more probable than the sieves' choice another must be to replace it
-    min_probability: float = MIN_PROBABILITY
-
-    def replaces(self, best: float, sieves: float) -> bool:
-        """Whether a candidate of probability `best` replaces the sieves' choice of probability `sieves`."""
-        return best >= self.min_probability and best - sieves >= self.margin
-
-    def score(self, candidate: Candidate) -> float:
-        return sum(self.weights.get(f, 0.0) for f in candidate.features)
-
-    def rank(self, options: list[Candidate]) -> list[tuple[Candidate, float]]:
-        """Candidates with their probabilities, most probable first (ties: the sieves' choice, then text order)."""
-        scores = [self.score(o) for o in options]
-        top = max(scores)
-        exp = [math.exp(s - top) for s in scores]
-        total = sum(exp)
-        ranked = [(o, e / total) for o, e in zip(options, exp)]
-        order = sorted(range(len(ranked)), key=lambda i: (-round(ranked[i][1], 12), not options[i].chosen_by_sieve, i))
-        return [ranked[i] for i in order]
-
-    def decide(self, options: list[Candidate]) -> Decision:
-        """The sieves' choice, or the most probable candidate where it is probable enough, clearly
-        better, and not barred (overrule_bar)."""
-        ranked = self.rank(options)
-        sieves_choice, sieves_p = next((o, p) for o, p in ranked if o.chosen_by_sieve)
-        best, best_p = ranked[0]
-        if best is sieves_choice or not self.replaces(best_p, sieves_p):
-            return Decision(ranked, sieves_choice, sieves_p, sieves_choice, sieves_p, None)
-        return Decision(ranked, sieves_choice, sieves_p, best, best_p, overrule_bar(best, sieves_choice))
-
-    def evidence(self, candidate: Candidate, most: int = 3) -> list[tuple[str, float]]:
-        """The features that weigh most for (or against) a candidate, strongest first."""
-        weighted = [(f, self.weights.get(f, 0.0)) for f in candidate.features]
-        return sorted((w for w in weighted if w[1]), key=lambda w: -abs(w[1]))[:most]
-
-    def as_dict(self) -> dict:
-        return {"format": FORMAT, "margin": self.margin, "min_probability": self.min_probability,
-                "weights": {f: round(w, 6) for f, w in sorted(self.weights.items()) if w}}
-
-
-class ScorerError(Exception):
-    pass
-
-
-def from_file(path: Path) -> Scorer:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
-        raise ScorerError(f"cannot read the attribution scorer {path}: {error}") from error
-    if value.get("format") != FORMAT:
-        raise ScorerError(f"{path}: not a {FORMAT} file")
-    return Scorer({f: float(w) for f, w in value["weights"].items()}, float(value["margin"]),
-                  float(value.get("min_probability", MIN_PROBABILITY)))
 
 
 @lru_cache(maxsize=1)
@@ -282,7 +182,7 @@ def _previous_speaker(index: int, c: Context, earlier: Sequence[Decided]) -> int
 def weigh(decided: Decided, options: list[Candidate], cues: dict[tuple[int, int], Span], model: Scorer,
           index: int, c: Context, earlier: Sequence[Decided]) -> Decided:
     """The sieves' attribution, or the candidate the scorer finds clearly more probable; with the scores."""
-    verdict = model.decide(options)
+    verdict = model.decide(options, overrule_bar)
     best, best_p, sieve_p = verdict.best, verdict.best_p, verdict.sieves_p
     alternatives = tuple((o.label, round(p, 3)) for o, p in verdict.ranked[:4])
     sieves = decided.attribution

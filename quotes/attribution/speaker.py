@@ -13,6 +13,7 @@ from dataclasses import replace
 from ..records import Attribution, Span
 from ..speakers.mentions import Mention
 from ..speakers.resolution import campaign_owner, resolve_pronoun
+from . import resolver
 from .context import Context
 from .findings import Cited, Decided, Finding, Follows, Labelled, NotSpeech
 from .speech import nobody
@@ -46,7 +47,12 @@ def _cited(found: Cited, rule: str, index: int, c: Context, earlier: Sequence[De
     if mention.kind == "pronoun" and mention.text.lower() not in RELATIVE_PRONOUNS:
         # A copy: the article's own mention stays as the mention finder left it.
         mention = replace(mention, entity=None, chain=())
-        resolve_pronoun(mention, c.entities, c.doc, _recent_speakers(index, c, earlier))
+        recent = _recent_speakers(index, c, earlier)
+        resolve_pronoun(mention, c.entities, c.doc, recent)
+        verdict = None if c.resolver is None else \
+            resolver.weigh(mention, mention.entity, c.entities, c.doc, recent, c.resolver)
+        if verdict is not None:
+            mention = resolver.with_choice(mention, verdict, c.entities)
         taught = _gender_taught(mention, c)
         mention = _sentence_subject_for(mention, index, c)
     entity = c.entities.entity_of(mention)
