@@ -291,6 +291,8 @@ def speaker_check(suspects: list, fmt: str, width: int | None = None, csv_raw: b
             for s in suspects]
     if fmt == "csv":
         return _csv(rows, headers, csv_raw)
+    if not rows:
+        return "No speaker name looks wrong."      # a table of headers alone reads as a failure
     return _tabulate(rows, headers, fmt, [28, 12, 50, None, None], width)
 
 

@@ -116,3 +116,16 @@ def test_speakers_check_lists_only_the_suspicious_names_with_reasons_in_every_fo
     rows = list(csv.reader(io.StringIO(run("--format", "csv").output)))
     assert rows[0] == ["speaker", "kind", "why it looks wrong", "quotes", "articles"]
     assert sorted(r[0] for r in rows[1:]) == ["PolitiFact", "Politifact", "Sens. \\x1b]0;pwned\\x07John Smith"]
+
+
+def test_speakers_check_on_an_index_with_no_suspicious_name_says_so(tmp_path):
+    db = tmp_path / "q.db"
+    article = Article("a1", "“Quote.”", "a1.txt", "0" * 64)
+    quote = Quote("a1", 1, 7, "Quote.", 0, "“", "”", Attribution("Brandon Johnson", "person", None, "name", None, "test"))
+    with Index(db, create=True) as index:
+        index.save(ArticleResult(article, [quote], [Speaker("Brandon Johnson", "person", {"Brandon Johnson"})], ()))
+        index.relink_speakers()
+        index.regroup()
+    result = CliRunner().invoke(main, ["speakers", "--check", "--db", str(db)])
+    assert result.exit_code == 0 and result.output.strip() == "No speaker name looks wrong."
+    assert json.loads(CliRunner().invoke(main, ["speakers", "--check", "--format", "json", "--db", str(db)]).output) == []
