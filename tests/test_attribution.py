@@ -173,3 +173,11 @@ def test_a_pronoun_is_not_the_person_its_own_sentence_names_after_it():
     rules = attribution.Candidate(None, ["rules-choice"], chosen_by_sieve=True)
     trump = attribution.Candidate(None, ["kind-agrees", "gender-agrees", "full-person", "named-later-in-its-sentence"])
     assert "named again later" in overrule_bar(trump, rules)      # "He criticised Trump": he is not Trump
+
+
+def test_a_noun_in_ly_before_the_cue_is_the_source_not_an_adverb_to_skip():
+    text = ("The police have not released the video.\n\n"
+            "Scott's family has called on the police to release it \"as a matter of transparency\" on Friday.\n")
+    from quotes import marks
+    quotes, _ = attribution.attribute(pipeline.parse(text), marks.find(text), "a")
+    assert quotes[0].attribution.mention is not None and quotes[0].attribution.mention.text == "Scott's family"

@@ -30,8 +30,14 @@ OBJECT_RELATIONS = ("obj", "iobj", "obl")
 
 
 def is_filler(token: Token) -> bool:
+    """A word between a speaker and the cue that says nothing of who spoke ("also", "repeatedly"):
+    a listed filler, or an adverb in -ly. Not a capitalised word ("Mr. Kelly said") nor one the
+    tagger reads as no adverb ("the daily wrote", "the Italy-based"), where the tagger ran."""
     low = token.text.lower()
-    return low in lexicon.load().cue_fillers or (low.endswith("ly") and len(low) > 3 and low.isalpha())
+    if low in lexicon.load().cue_fillers:
+        return True
+    return low.endswith("ly") and len(low) > 3 and low.isalpha() and token.text[0].islower() \
+        and token.upos in (None, "ADV")
 
 
 def subject_before(window: list[Token], k: int, c: Context) -> Mention | None:
