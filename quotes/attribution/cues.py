@@ -89,9 +89,10 @@ def _verb_subject(window: list[Token], k: int, c: Context) -> Mention | None:
 
 def _cue_phrase_at(tokens: list[Token], k: int) -> int:
     """Length of the cue phrase ("according to") starting at window position k, or 0."""
-    if tokens[k].text.lower() != "according":
+    phrases = lexicon.load().cue_phrases
+    if tokens[k].text.lower() not in {phrase[0] for phrase in phrases}:
         return 0
-    for phrase in lexicon.load().cue_phrases:
+    for phrase in phrases:
         words = tuple(t.text.lower() for t in tokens[k:k + len(phrase)])
         if words == phrase:
             return len(phrase)
