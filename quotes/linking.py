@@ -4,7 +4,8 @@ Each article resolves its own mentions to entities (speakers/); here the names t
 entities got in different articles are merged, each merge with the reason it was made,
 which `quotes speakers --explain` shows. The rules, in order:
 
-    same name        equal up to case, dots and spacing ("J.B. Pritzker" / "JB Pritzker", "J. K." / "J.K.")
+    same name        equal up to case, dots, spacing and the apostrophe's shape ("J.B. Pritzker" /
+                     "JB Pritzker", "J. K." / "J.K.", "O'Malley" / "O’Malley")
     middle initial   "Paul D. Ryan" / "Paul Ryan", "Hillary Rodham Clinton" / "Hillary Clinton",
                      where the index holds one form of the name with a middle part (George W. and
                      George H. W. Bush stay apart, and apart from a plain "George Bush")
@@ -100,8 +101,12 @@ def _shown_as(name: str, speaker: str) -> str:
 
 
 def _key(n: SpeakerName) -> Key:
-    key = _joined_initials(name_key(n.name))
+    key = _joined_initials(name_key(n.name).translate(APOSTROPHES))
     return (n.kind, key, n.article if n.kind == "person" and len(key.split()) == 1 else "")
+
+
+# Outlets print a name's apostrophe straight or curly ("O'Malley", "O’Malley"): one name.
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
 def _joined_initials(key: str) -> str:

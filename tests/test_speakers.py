@@ -224,9 +224,10 @@ def test_one_word_names_alike_in_two_articles_are_one_speaker_unless_a_full_name
     assert johnsons[("c", "Johnson", "person")].reason == ""
 
 
-def test_initials_spaced_or_not_are_one_name():
+def test_initials_spaced_or_not_and_apostrophes_straight_or_curly_are_one_name():
     assert len(set(linked(("J. K. Rowling", "person"), ("J.K. Rowling", "person"), ("JK Rowling", "person"))
                    .values())) == 1
+    assert len(set(linked(("Martin O'Malley", "person"), ("Martin O\u2019Malley", "person")).values())) == 1
     assert len(set(linked(("George H. W. Bush", "person"), ("George H.W. Bush", "person"),
                           ("George W. Bush", "person")).values())) == 2
 
