@@ -52,6 +52,7 @@ class Lexicon:
     initialled_names: frozenset[str]      # people known with their middle initial: 'George W. Bush'
     stop_words: frozenset[str]            # function words, normalised ('dont'): not evidence of one utterance
     common_words: frozenset[str]          # English words that are rarely names ('correction'; built from UD EWT)
+    settings: dict[str, int | float]     # the windows and thresholds of settings.tsv, by name
 
 
 def _name_forms(lines: list[str]) -> dict[str, frozenset[str]]:
@@ -62,6 +63,25 @@ def _name_forms(lines: list[str]) -> dict[str, frozenset[str]]:
         for name in names:
             forms.setdefault(name, set()).update(names)
     return {name: frozenset(found) for name, found in forms.items()}
+
+
+SETTINGS = ("window_after", "window_before", "reach", "nominal_words", "sentences_back", "dominant_quotes",
+            "dominant_share", "shingle", "min_shared", "max_holders", "short_words", "min_content_words",
+            "overlap_days", "short_identical_days", "fragment_days")
+
+
+def _settings(lines: list[str]) -> dict[str, int | float]:
+    """settings.tsv as numbers by name; every name of SETTINGS, and no other, exactly once."""
+    found: dict[str, int | float] = {}
+    for line in lines:
+        name, value = line.split("\t")[:2]
+        if name not in SETTINGS or name in found:
+            raise ValueError(f"lexicon/settings.tsv: {'unknown' if name not in SETTINGS else 'repeated'} setting {name!r}")
+        found[name] = int(value) if value.isdigit() else float(value)
+    missing = [name for name in SETTINGS if name not in found]
+    if missing:
+        raise ValueError(f"lexicon/settings.tsv: missing {', '.join(missing)}")
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -110,4 +130,5 @@ def load() -> Lexicon:
         initialled_names=frozenset(_lines("initialled_names.txt")),
         stop_words=frozenset(w for line in _lines("stop_words.txt") for w in line.split()),
         common_words=frozenset(_lines("common_words.txt")),
+        settings=_settings(_lines("settings.tsv")),
     )

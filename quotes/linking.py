@@ -317,8 +317,8 @@ def _one_word_names(groups: _Groups, people: list[Key]) -> None:
             groups.join(key, keys[0], "the same one-word name, which no full name in the index ends with")
 
 
-DOMINANT_QUOTES = 10
-DOMINANT_SHARE = 0.8
+DOMINANT_QUOTES = lexicon.load().settings["dominant_quotes"]
+DOMINANT_SHARE = lexicon.load().settings["dominant_share"]
 
 
 def _evidence(groups: _Groups, keys: list[Key]) -> tuple[set[str], set[str]]:

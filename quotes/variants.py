@@ -27,18 +27,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import dates
+from . import dates, lexicon
 from .rows import GroupRef, Occurrence, QuoteRow
 from .wording import DiffOp, compound_words, contains, content_words, diff, normalise, shared_share, surface, words_of
 
-SHINGLE = 3          # words in a run that makes two quotes candidates for one utterance
-MIN_SHARED = 0.6     # share of the shorter quote's words the two must have in common, in order
-MAX_HOLDERS = 50     # a shingle in more quotes than this is boilerplate, not evidence
-SHORT_WORDS = 6      # a quote shorter than this joins another only with the same named speaker
-MIN_CONTENT_WORDS = 3   # reworded printings must share a statement, not a stock phrase
-OVERLAP_DAYS = 14       # reworded printings of one utterance appear within this many days
-SHORT_IDENTICAL_DAYS = 30   # the same short words, same speaker: one occasion only within this
-FRAGMENT_DAYS = 3       # a short quote inside a longer one: only this close, and only with dates
+# The thresholds of lexicon/settings.tsv, which says what each is.
+_SETTINGS = lexicon.load().settings
+SHINGLE = _SETTINGS["shingle"]
+MIN_SHARED = _SETTINGS["min_shared"]
+MAX_HOLDERS = _SETTINGS["max_holders"]
+SHORT_WORDS = _SETTINGS["short_words"]
+MIN_CONTENT_WORDS = _SETTINGS["min_content_words"]
+OVERLAP_DAYS = _SETTINGS["overlap_days"]
+SHORT_IDENTICAL_DAYS = _SETTINGS["short_identical_days"]
+FRAGMENT_DAYS = _SETTINGS["fragment_days"]
 KINDS = ("identical", "punctuation", "spelling", "excerpt", "wording")   # least to most serious
 RELATIONS = ("identical", "excerpt", "overlap")     # the evidence for one utterance, strongest first
 REFERENCE = "reference"

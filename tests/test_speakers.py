@@ -254,3 +254,17 @@ def test_a_name_whose_utf8_was_read_as_windows_1252_is_shown_as_written():
 def test_a_name_printed_with_and_without_its_accents_is_one_speaker_shown_with_them():
     found = linked(("Felipe Calderon", "person", "m", 3), ("Felipe Calderón", "person", "m", 1))
     assert found == {"Felipe Calderon": "Felipe Calderón", "Felipe Calderón": "Felipe Calderón"}
+
+
+def test_every_setting_in_the_lexicon_is_read_and_a_wrong_name_stops_with_one_line():
+    from pathlib import Path
+
+    from quotes import lexicon
+    settings = lexicon.load().settings
+    assert set(settings) == set(lexicon.SETTINGS) and settings["window_after"] == 45
+    code = "".join(p.read_text(encoding="utf-8") for p in Path(lexicon.__file__).parent.rglob("*.py"))
+    assert all(f'settings["{name}"]' in code or f'_SETTINGS["{name}"]' in code for name in settings)
+    with pytest.raises(ValueError, match="unknown setting 'window'"):
+        lexicon._settings(["window\t4\twhat"])
+    with pytest.raises(ValueError, match="missing"):
+        lexicon._settings(["reach\t60\twhat"])

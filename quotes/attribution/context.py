@@ -20,8 +20,8 @@ from .resolver import Resolver
 
 SENTENCE_FINAL = frozenset({".", "!", "?", "…"})
 DASHES = ("—", "–", "-", "―", "--")
-WINDOW_AFTER = 45     # tokens read after a quote for its cue (long appositives included)
-WINDOW_BEFORE = 40    # tokens read back from a quote to the start of its sentence
+WINDOW_AFTER = lexicon.load().settings["window_after"]      # lexicon/settings.tsv says what each is
+WINDOW_BEFORE = lexicon.load().settings["window_before"]
 
 
 @dataclass(frozen=True)

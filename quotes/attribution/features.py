@@ -11,7 +11,7 @@ from ..speakers.mentions import Mention
 from ..speakers.resolution import resolve_pronoun
 from .context import Context
 
-REACH = 60              # tokens either side of a quote where a mention can be its source
+REACH = lexicon.load().settings["reach"]     # tokens either side of a quote where a mention can be its source
 DISTANCE_BUCKETS = (0, 2, 5, 10, 20, 40)
 LENGTH_BUCKETS = (1, 3, 8, 20, 50)
 SUBJECT_RELATIONS = ("nsubj", "nsubj:pass", "csubj")

@@ -25,7 +25,7 @@ from ..speakers.resolution import Entities, Entity
 from .loglinear import Candidate, Scorer, from_file
 
 MODEL_FILE = Path(__file__).parent.parent / "models" / "pronoun_resolver.json"
-SENTENCES_BACK = 8        # as far back as the rules read
+SENTENCES_BACK = lexicon.load().settings["sentences_back"]     # as far back as the rules read
 SUBJECT_RELATIONS = ("nsubj", "nsubj:pass")
 NAMED_LATER = "named-later-in-its-sentence"
 

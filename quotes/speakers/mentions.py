@@ -21,6 +21,7 @@ NAME_PARTICLES = {"de", "van", "von", "del", "della", "der", "da", "bin", "al", 
 NER_PERSON = {"PERSON", "PER"}
 NER_ORG = {"ORG", "ORGANIZATION", "NORP_ORG"}
 NER_PLACE = {"GPE", "LOC", "LOCATION", "FAC"}
+NOMINAL_WORDS = lexicon.load().settings["nominal_words"]     # lexicon/settings.tsv
 
 
 @dataclass
@@ -342,7 +343,7 @@ def _name_follows(tokens: tuple[Token, ...], k: int, skip: set[int]) -> bool:
 NOMINAL_DETERMINERS = {"the", "a", "an", "one", "this", "that", "his", "her", "its", "their", "another"}
 
 
-def nominal_ending_at(doc: ParsedArticle, last: int, limit: int = 7) -> Mention | None:
+def nominal_ending_at(doc: ParsedArticle, last: int, limit: int = NOMINAL_WORDS) -> Mention | None:
     """A noun phrase such as "the New York businessman" or "the letter" ending at token last.
 
     Read back from its head to a determiner; the head's role ("businessman") is kept
@@ -370,7 +371,7 @@ def nominal_ending_at(doc: ParsedArticle, last: int, limit: int = 7) -> Mention 
     return make_mention(doc, first, last + 1, "nominal", roles=roles)
 
 
-def nominal_starting_at(doc: ParsedArticle, first: int, stop: int, limit: int = 7) -> Mention | None:
+def nominal_starting_at(doc: ParsedArticle, first: int, stop: int, limit: int = NOMINAL_WORDS) -> Mention | None:
     """A noun phrase opening with a determiner at token first: "said the New York businessman"."""
     tokens = doc.tokens
     if first >= len(tokens) or tokens[first].text.lower() not in NOMINAL_DETERMINERS:
