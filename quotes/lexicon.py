@@ -53,6 +53,7 @@ class Lexicon:
     stop_words: frozenset[str]            # function words, normalised ('dont'): not evidence of one utterance
     common_words: frozenset[str]          # English words that are rarely names ('correction'; built from UD EWT)
     settings: dict[str, int | float]     # the windows and thresholds of settings.tsv, by name
+    word_classes: dict[str, frozenset[str]]  # closed classes of word_classes.tsv ('be', 'determiners'), by name
 
 
 def _name_forms(lines: list[str]) -> dict[str, frozenset[str]]:
@@ -81,6 +82,26 @@ def _settings(lines: list[str]) -> dict[str, int | float]:
     missing = [name for name in SETTINGS if name not in found]
     if missing:
         raise ValueError(f"lexicon/settings.tsv: missing {', '.join(missing)}")
+    return found
+
+
+WORD_CLASSES = ("be", "passive_auxiliaries", "relative_pronouns", "appositive_openers", "inversion_followers",
+                "subject_clause_openers", "object_pronouns", "clause_ends", "not_verbs", "subordinators",
+                "after_quote_clause_openers", "sentence_final", "determiners", "possessive_marks", "name_particles",
+                "nominal_determiners", "prepositions", "small_words", "name_suffixes")
+
+
+def _word_classes(lines: list[str]) -> dict[str, frozenset[str]]:
+    """word_classes.tsv as sets by name; every name of WORD_CLASSES, and no other, exactly once."""
+    found: dict[str, frozenset[str]] = {}
+    for line in lines:
+        name, words = line.split("\t")[:2]
+        if name not in WORD_CLASSES or name in found:
+            raise ValueError(f"lexicon/word_classes.tsv: {'unknown' if name not in WORD_CLASSES else 'repeated'} class {name!r}")
+        found[name] = frozenset(words.split())
+    missing = [name for name in WORD_CLASSES if name not in found]
+    if missing:
+        raise ValueError(f"lexicon/word_classes.tsv: missing {', '.join(missing)}")
     return found
 
 
@@ -131,4 +152,5 @@ def load() -> Lexicon:
         stop_words=frozenset(w for line in _lines("stop_words.txt") for w in line.split()),
         common_words=frozenset(_lines("common_words.txt")),
         settings=_settings(_lines("settings.tsv")),
+        word_classes=_word_classes(_lines("word_classes.tsv")),
     )

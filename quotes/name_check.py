@@ -12,10 +12,12 @@ from functools import lru_cache
 from . import lexicon
 from .speakers.names import name_key, title_at
 
+_WORDS = lexicon.load().word_classes
+
 COMMON_WORD = "common word"
 TITLE = "title in name"
 GROUP = "group, not a person"
-NAME_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+NAME_SUFFIXES = _WORDS["name_suffixes"]
 
 
 @dataclass(frozen=True)

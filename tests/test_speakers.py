@@ -268,3 +268,17 @@ def test_every_setting_in_the_lexicon_is_read_and_a_wrong_name_stops_with_one_li
         lexicon._settings(["window\t4\twhat"])
     with pytest.raises(ValueError, match="missing"):
         lexicon._settings(["reach\t60\twhat"])
+
+
+def test_every_word_class_in_the_lexicon_is_read_and_a_wrong_name_stops_with_one_line():
+    from pathlib import Path
+
+    from quotes import lexicon
+    classes = lexicon.load().word_classes
+    assert set(classes) == set(lexicon.WORD_CLASSES) and "’s" in classes["possessive_marks"]
+    code = "".join(p.read_text(encoding="utf-8") for p in Path(lexicon.__file__).parent.rglob("*.py"))
+    assert all(f'_WORDS["{name}"]' in code for name in classes)
+    with pytest.raises(ValueError, match="unknown class 'verbs'"):
+        lexicon._word_classes(["verbs\tsaid\twhat"])
+    with pytest.raises(ValueError, match="missing"):
+        lexicon._word_classes(["be\tis was\twhat"])

@@ -18,7 +18,9 @@ from ..speakers.mentions import NER_PERSON, title_case_paragraph
 from ..speakers.resolution import Entities, resolve
 from .resolver import Resolver
 
-SENTENCE_FINAL = frozenset({".", "!", "?", "…"})
+_WORDS = lexicon.load().word_classes
+
+SENTENCE_FINAL = _WORDS["sentence_final"]
 DASHES = ("—", "–", "-", "―", "--")
 WINDOW_AFTER = lexicon.load().settings["window_after"]      # lexicon/settings.tsv says what each is
 WINDOW_BEFORE = lexicon.load().settings["window_before"]

@@ -12,11 +12,13 @@ from ..records import Span
 from ..speakers.mentions import NOMINAL_DETERMINERS, Mention, after_preposition
 from ..speakers.resolution import document_author
 from .context import Context
-from .subjects import BE, is_filler, mention_starting, parsed_subject, subject_after, subject_before
+from .subjects import is_filler, mention_starting, parsed_subject, subject_after, subject_before
 
-OBJECT_PRONOUNS = frozenset({"him", "her", "them", "us", "me"})
-PASSIVE_AUXILIARIES = BE | {"being", "get", "gets", "got", "gotten"}
-CLAUSE_ENDS = frozenset({".", ",", ";", "!", "?", ":"})
+_WORDS = lexicon.load().word_classes
+
+OBJECT_PRONOUNS = _WORDS["object_pronouns"]
+PASSIVE_AUXILIARIES = _WORDS["passive_auxiliaries"]
+CLAUSE_ENDS = _WORDS["clause_ends"]
 NOUN_TAGS = ("NOUN", "PROPN")
 
 

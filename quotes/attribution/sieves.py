@@ -25,14 +25,14 @@ from .follows import continued_quote, follow_on_paragraph, same_paragraph
 from .speech import scare_quote
 from .subjects import BE, is_filler, nominal, object_in_parse, opening_subject
 
+_WORDS = lexicon.load().word_classes
+
 # A transcript label before the quote, from its paragraph's start ("WALLACE: “…”).
 LABEL_BEFORE_QUOTE = re.compile(r"[\"“'‘]*\s*(" + marks.TRANSCRIPT_LABEL_WORDS + r"):\s*$")
-NOT_VERBS = frozenset({"and", "or", "but", "of", "who", "whom", "whose", "which", "that", "to", "in", "on", "at",
-                       "for", "with", "from", "by", "as", "about", "than", "the", "a", "an"})
-SUBORDINATORS = frozenset({"which", "who", "whom", "whose", "where", "when", "because", "while", "although",
-                           "though", "if", "unless", "whereas"})
+NOT_VERBS = _WORDS["not_verbs"]
+SUBORDINATORS = _WORDS["subordinators"]
 # Words that open another clause right after a quote: what follows is not its attribution.
-AFTER_QUOTE_CLAUSE_OPENERS = SUBORDINATORS | {"after", "before", "as", "until", "but"}
+AFTER_QUOTE_CLAUSE_OPENERS = _WORDS["after_quote_clause_openers"]
 
 
 def transcript_label(index: int, c: Context, earlier: Sequence[Decided]) -> Labelled | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from .. import lexicon
 from ..records import Attribution, Span
 from ..speakers.mentions import Mention
 from ..speakers.resolution import campaign_owner, resolve_pronoun
@@ -19,8 +20,10 @@ from .findings import Cited, Decided, Finding, Follows, Labelled, NotSpeech
 from .speech import nobody
 from .subjects import RELATIVE_PRONOUNS
 
+_WORDS = lexicon.load().word_classes
+
 # Words before a pronoun that make it part of a clause the sentence's subject governs.
-SUBJECT_CLAUSE_OPENERS = frozenset({"what", "and", "but"})
+SUBJECT_CLAUSE_OPENERS = _WORDS["subject_clause_openers"]
 
 
 def speaker(found: Finding, rule: str, index: int, c: Context, earlier: Sequence[Decided]) -> Decided:

@@ -14,13 +14,12 @@ from ..speakers.mentions import NOMINAL_DETERMINERS, Mention, after_preposition,
 from ..speakers.resolution import resolve_document, resolve_nominal
 from .context import Context
 
-BE = frozenset({"is", "was", "were", "are", "been", "be", "'s", "’s"})
-RELATIVE_PRONOUNS = frozenset({"who", "which"})
-APPOSITIVE_OPENERS = frozenset({"a", "an", "the", "who", "whose", "one", "his", "her", "their", "its", "now", "then",
-                                "also", "himself", "herself", "which"})
-INVERSION_FOLLOWERS = frozenset({",", ".", ";", ":", "!", "?", "—", "in", "on", "at", "during", "after", "before",
-                                 "when", "while", "who", "according", "to", "from", "last", "this", "earlier",
-                                 "later", "(", ")", "of", "for", "as", "about"})
+_WORDS = lexicon.load().word_classes
+
+BE = _WORDS["be"]
+RELATIVE_PRONOUNS = _WORDS["relative_pronouns"]
+APPOSITIVE_OPENERS = _WORDS["appositive_openers"]
+INVERSION_FOLLOWERS = _WORDS["inversion_followers"]
 # Verbs that share the subject of the verb they depend on in UD: "Trump called it … and added",
 # "she went on to say".
 SUBJECT_SHARING = ("conj", "xcomp")

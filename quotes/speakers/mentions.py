@@ -15,9 +15,11 @@ from .. import lexicon
 from ..document import ParsedArticle, Token
 from .names import SMALL_WORDS, title_at_token
 
-DETERMINERS = {"the", "a", "an", "this", "that", "its", "his", "her", "their", "our"}
-POSSESSIVE = {"'s", "’s", "‘s", "'", "’"}
-NAME_PARTICLES = {"de", "van", "von", "del", "della", "der", "da", "bin", "al", "le", "la", "of"}
+_WORDS = lexicon.load().word_classes
+
+DETERMINERS = _WORDS["determiners"]
+POSSESSIVE = _WORDS["possessive_marks"]
+NAME_PARTICLES = _WORDS["name_particles"]
 NER_PERSON = {"PERSON", "PER"}
 NER_ORG = {"ORG", "ORGANIZATION", "NORP_ORG"}
 NER_PLACE = {"GPE", "LOC", "LOCATION", "FAC"}
@@ -340,7 +342,7 @@ def _name_follows(tokens: tuple[Token, ...], k: int, skip: set[int]) -> bool:
         or low in lexicon.load().title_modifiers
 
 
-NOMINAL_DETERMINERS = {"the", "a", "an", "one", "this", "that", "his", "her", "its", "their", "another"}
+NOMINAL_DETERMINERS = _WORDS["nominal_determiners"]
 
 
 def nominal_ending_at(doc: ParsedArticle, last: int, limit: int = NOMINAL_WORDS) -> Mention | None:
@@ -414,8 +416,7 @@ def _name_kind(name_tokens: list[Token], prev: str, titled: bool) -> str | None:
     return "name"
 
 
-PREPOSITIONS = {"with", "of", "to", "by", "for", "from", "at", "in", "on", "about", "against", "than",
-                "visiting", "like", "between", "among", "toward", "towards", "into", "under", "over"}
+PREPOSITIONS = _WORDS["prepositions"]
 
 
 def after_preposition(doc: ParsedArticle, first: int) -> bool:

@@ -9,8 +9,10 @@ from functools import lru_cache
 from .. import lexicon
 from ..document import Token
 
+_WORDS = lexicon.load().word_classes
+
 # Words a Title Case headline may leave in lower case.
-SMALL_WORDS = {"of", "the", "a", "an", "and", "in", "on", "for", "to", "at", "by", "with", "or", "from", "is"}
+SMALL_WORDS = _WORDS["small_words"]
 
 
 def shouted(name: str) -> bool:
