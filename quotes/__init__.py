@@ -23,10 +23,13 @@ __all__ = ["extract", "extract_files", "Index", "IndexInterrupted", "IndexReport
            "load_articles", "Analyser", "Article", "Attribution", "Quote", "QuoteSpan", "Skipped", "Span", "Speaker"]
 
 
-def extract(text: str, models: str | None = None) -> list[Quote]:
-    """Every quote in text, attributed. See quotes.pipeline.extract."""
-    from .pipeline import extract as run
-    return run(text, models)
+def extract(text: str, models: str | None = None, include_all: bool = False) -> list[Quote]:
+    """Every quote in text, attributed: what `quotes extract` prints for it. Titles, nicknames and
+    scare quotes in quotation marks are left out as `quotes extract` and `quotes list` leave them
+    out, unless include_all (their attribution.rule then says what they are). See quotes.pipeline.extract."""
+    from .pipeline import extract as run, is_speech
+    found = run(text, models)
+    return found if include_all else [q for q in found if is_speech(q)]
 
 
 def extract_files(paths, outlet: str | None = None, models: str | None = None, include_all: bool = False):

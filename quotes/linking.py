@@ -38,28 +38,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon
+from .rows import Link, SpeakerName
 from .speakers.names import name_key, title_at
-
-
-@dataclass(frozen=True)
-class SpeakerName:
-    """An article-level speaker name as the index holds it."""
-    name: str
-    kind: str                     # 'person' | 'organisation'
-    gender: str | None = None     # 'm' | 'f' where the articles agree, else None
-    quotes: int = 0
-    aliases: frozenset[str] = frozenset()   # how the articles named it: 'Mr. Obama', 'the president'
-    article: str = ""             # the article that names it so ('' for a name taken index-wide)
-
-
-@dataclass(frozen=True)
-class Link:
-    speaker: str                  # the index-wide name
-    reason: str                   # why the name is that speaker's ('' where it is its own name)
 
 
 Key = tuple[str, str, str]          # (kind, name key, article): the article only for a lone surname

@@ -1,4 +1,5 @@
-"""What the index gives back: a stored quote with its article, a quote's group, one printing.
+"""What the index gives back: a stored quote with its article, a quote's group, one printing, and
+the speaker names linking reads with the links it writes back.
 
 Plain records, as records.py holds the analysis's: the store returns them, and variants,
 render and sheet read them without importing the store.
@@ -66,3 +67,20 @@ class Occurrence:
     outlet: str | None = None
     cue: str | None = None
     date: datetime.date | None = None   # the article's date (dates.article_date), None where unknown
+
+
+@dataclass(frozen=True)
+class SpeakerName:
+    """An article-level speaker name as the index holds it."""
+    name: str
+    kind: str                     # 'person' | 'organisation'
+    gender: str | None = None     # 'm' | 'f' where the articles agree, else None
+    quotes: int = 0
+    aliases: frozenset[str] = frozenset()   # how the articles named it: 'Mr. Obama', 'the president'
+    article: str = ""             # the article that names it so ('' for a name taken index-wide)
+
+
+@dataclass(frozen=True)
+class Link:
+    speaker: str                  # the index-wide name
+    reason: str                   # why the name is that speaker's ('' where it is its own name)

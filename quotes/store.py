@@ -20,9 +20,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .linking import SpeakerName
 from .records import Analyser, Article, ArticleResult, Quote, quote_dict, quote_from_dict
-from .rows import ArticleInfo, GroupRef, QuoteRow, Selection
+from .rows import ArticleInfo, GroupRef, QuoteRow, Selection, SpeakerName
 from .speakers.names import name_key
 
 SCHEMA_VERSION = 4

@@ -353,3 +353,10 @@ def test_aliases_differing_only_in_case_show_one_form_every_time():
     for order in (["president Donald Trump", "President Donald Trump", "Trump"],
                   ["President Donald Trump", "Trump", "president Donald Trump"]):
         assert _distinct_aliases(set(order), "Donald Trump") == ["President Donald Trump", "Trump"]
+
+
+def test_the_library_extract_leaves_out_what_the_command_leaves_out_unless_asked():
+    text = (FIXTURES / "quotes" / "not_speech.txt").read_text(encoding="utf-8")
+    extracted = [json.loads(line)["text"] for line in run("extract", FIXTURES / "quotes" / "not_speech.txt").output.splitlines()]
+    assert [q.text for q in quotes.extract(text)] == extracted
+    assert {q.attribution.rule for q in quotes.extract(text, include_all=True) if q.text == "Sweet Home Chicago"} == {"title"}

@@ -8,7 +8,8 @@ from click.testing import CliRunner
 
 import quotes
 from quotes.cli import main
-from quotes.linking import SpeakerName, link
+from quotes.linking import link
+from quotes.rows import SpeakerName
 from quotes.speakers.names import name_key
 
 
