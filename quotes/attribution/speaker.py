@@ -13,7 +13,7 @@ from dataclasses import replace
 from .. import lexicon
 from ..records import Attribution, Span
 from ..speakers.mentions import Mention
-from ..speakers.resolution import campaign_owner, resolve_pronoun
+from ..speakers.resolution import Entity, campaign_owner, resolve_pronoun
 from . import resolver
 from .context import Context
 from .findings import Cited, Decided, Finding, Follows, Labelled, NotSpeech
@@ -72,8 +72,21 @@ def _cited(found: Cited, rule: str, index: int, c: Context, earlier: Sequence[De
         return Decided(Attribution(None, None, span, mention.kind, found.cue, rule,
                                    chain + (f"'{mention.text}' could not be resolved to a person: left unattributed",)),
                        mention.entity, taught)
+    if _only_english_words(entity):
+        return Decided(Attribution(None, None, span, mention.kind, found.cue, rule,
+                                   chain + (f"'{entity.name}' is English words no recogniser or title makes a name "
+                                            "(lexicon/common_words.txt): left unattributed",)),
+                       mention.entity, taught)
     return Decided(Attribution(entity.name, entity.kind, span, mention.kind, found.cue, rule, chain),
                    mention.entity, taught)
+
+
+def _only_english_words(entity: Entity) -> bool:
+    """A person the NER never tagged and no title names, every name of which is common English
+    words ("Another", "Officials", "Correction"): capitalised words, not a name."""
+    common = lexicon.load().common_words
+    return entity.kind == "person" and not entity.tagged_person and not entity.roles \
+        and all(w.lower() in common for form in entity.forms for w in form.split())
 
 
 def _gender_taught(pronoun: Mention, c: Context) -> tuple[int, str] | None:
