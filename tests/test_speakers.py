@@ -297,3 +297,17 @@ def test_a_name_of_english_words_is_a_speaker_where_the_ner_or_an_earlier_full_n
     assert quotes.extract("“We will win this,” Mark Cuban said on Monday.")[0].attribution.speaker == "Mark Cuban"
     found = quotes.extract("“It was a mistake,” Jeff Sessions said. “We move on,” Sessions added.")
     assert [q.attribution.speaker for q in found] == ["Jeff Sessions", "Jeff Sessions"]
+
+
+def test_a_name_whose_utf8_was_read_as_latin1_is_shown_as_written_and_the_quote_keeps_its_offsets():
+    text = "“France will not give in to terror,” FranÃ§ois Hollande said on Friday."
+    quote = quotes.extract(text)[0]
+    assert quote.attribution.speaker == "François Hollande"
+    assert text[quote.attribution.mention.start:quote.attribution.mention.end] == "FranÃ§ois Hollande"
+
+
+@pytest.mark.parametrize("seen, shown", [("FranÃ§ois", "François"), ("PeÃ\x83Â±a Nieto", "Peña Nieto"),
+                                         ("JesÃos", "JesÃos"), ("Ângela Merkel", "Ângela Merkel")])
+def test_mojibake_is_undone_only_where_the_bytes_decode_back(seen, shown):
+    from quotes.speakers.names import repaired
+    assert repaired(seen) == shown

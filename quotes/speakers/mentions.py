@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon
 from ..document import ParsedArticle, Token
-from .names import SMALL_WORDS, title_at_token
+from .names import SMALL_WORDS, repaired, title_at_token
 
 _WORDS = lexicon.load().word_classes
 
@@ -249,7 +249,7 @@ def _name_mention(doc: ParsedArticle, run: _Run, prev: str, possessive: bool) ->
     while len(name_tokens) > 1 and _lead_in(doc, name_tokens):
         name_tokens = name_tokens[1:]
     # The article's own characters, not tokens joined by spaces ("Holtz-Eakin", not "Holtz - Eakin").
-    name = " ".join(doc.text[name_tokens[0].start:name_tokens[-1].end].split())
+    name = repaired(" ".join(doc.text[name_tokens[0].start:name_tokens[-1].end].split()))
     kind = _name_kind(name_tokens, prev, bool(run.roles))
     if kind is None:
         return None

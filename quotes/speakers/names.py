@@ -21,6 +21,22 @@ def shouted(name: str) -> bool:
 
 
 @lru_cache(maxsize=65536)
+def repaired(name: str) -> str:
+    """A name as it was written where a page's UTF-8 was read as Latin-1 or Windows-1252, once or twice
+    ("FranÃ§ois Hollande", "PeÃ\x83Â±a Nieto"): 'François Hollande', 'Peña Nieto'. A name that does not
+    decode back (a byte lost on the way: "JesÃos") is kept as it is."""
+    name = unicodedata.normalize("NFC", name)
+    for _ in range(2):
+        if "Ã" not in name and "Â" not in name:
+            break
+        try:
+            raw = b"".join(bytes([ord(c)]) if ord(c) < 256 else c.encode("cp1252") for c in name)
+            name = raw.decode("utf-8")
+        except UnicodeError:
+            break
+    return name
+
+
 def name_key(name: str) -> str:
     """Comparison key of a name: 'J.B. Pritzker' and 'JB Pritzker' match, and so do 'Felipe Calderón'
     and 'Felipe Calderon' (outlets drop accents)."""
