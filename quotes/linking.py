@@ -260,11 +260,16 @@ def _surnames(groups: _Groups, people: list[Key]) -> None:
         if groups.find(key) != key:
             continue        # already linked
         genders, roles = _evidence(groups, [key])
-        fitting = [root for root in full_by_ending.get(key[1], ()) if root != key
-                   and len(root[1].split()) > len(words)
-                   and not (genders and evidence[root][0] and not genders & evidence[root][0])]
+        bearers = [root for root in full_by_ending.get(key[1], ()) if root != key and len(root[1].split()) > len(words)]
+        fitting = [root for root in bearers if not (genders and evidence[root][0] and not genders & evidence[root][0])]
         why = ""
-        if len(fitting) > 1 and roles:
+        said_role = [root for root in bearers if roles & evidence[root][1]]
+        if len(said_role) == 1 and not _evidence(groups, [key], pronouns=False)[0]:
+            # A role the article's titles give outweighs a gender only a pronoun gave: a "she"
+            # wrongly resolved to "President Obama" must not make him the first lady.
+            fitting = said_role
+            why = f" holding the same role ('{sorted(roles & evidence[said_role[0]][1])[0]}')"
+        elif len(fitting) > 1 and roles:
             same_role = [root for root in fitting if roles & evidence[root][1]]
             if same_role:
                 fitting, why = same_role, " holding the same role ('" + "', '".join(
@@ -304,9 +309,10 @@ DOMINANT_QUOTES = lexicon.load().settings["dominant_quotes"]
 DOMINANT_SHARE = lexicon.load().settings["dominant_share"]
 
 
-def _evidence(groups: _Groups, keys: list[Key]) -> tuple[set[str], set[str]]:
+def _evidence(groups: _Groups, keys: list[Key], pronouns: bool = True) -> tuple[set[str], set[str]]:
     """(genders, roles) of the names: from first names and titles in the aliases ("Mr. Obama",
-    "the first lady", "President Obama"); from pronouns only where neither says a gender."""
+    "the first lady", "President Obama"); from pronouns only where neither says a gender (and
+    pronouns is True)."""
     lex = lexicon.load()
     genders: set[str] = set()
     roles: set[str] = set()
@@ -322,7 +328,7 @@ def _evidence(groups: _Groups, keys: list[Key]) -> tuple[set[str], set[str]]:
                     title = found[1]
                     genders.update([title.gender] if title.gender else [])
                     roles.update([title.role] if title.role else [])
-    if not genders:
+    if not genders and pronouns:
         genders = {g for key in keys for g in groups.gender.get(key, ())}
     return genders, roles
 

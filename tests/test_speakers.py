@@ -101,6 +101,12 @@ def test_speakers_explain_says_why_names_from_other_articles_were_linked(tmp_pat
 
 # One article per case: (what it shows, text, the quote, its speaker).
 SPEAKER_CASES = [
+    ("a title the article gives every use of a surname rules out the relative for a bare one",
+     "“It is about me,” President Obama said on Saturday. The campaign will send Mr. Obama and the first lady, "
+     "Michelle Obama, to Florida.", "It is about me,", "Obama"),
+    ("a Title Case headline opens with the person of that surname the body names most",
+     "Obama Sees ‘Personal Insult’ if Voters Stay Home.\n\nPresident Obama spoke on Saturday. Mr. Obama was blunt. "
+     "The campaign will send Mr. Obama and the first lady, Michelle Obama, to Florida.", "Personal Insult", "Obama"),
     ("a title's gender rules out the relative named before",
      "Michelle Obama spoke first. “We will be fine,” Mr. Obama said on Tuesday.", "We will be fine,", "Obama"),
     ("a surname two relatives share, each named once, is neither",
@@ -197,6 +203,16 @@ def test_a_title_says_which_of_two_relatives_a_surname_is():
     assert clinton.speaker == "Bill Clinton" and "same role" in clinton.reason
     found = link([*clintons, SpeakerName("Clinton", "person", None, 2, frozenset({"Clinton"}))])
     assert found[("", "Clinton", "person")].speaker == "Clinton"       # nothing says which
+
+
+def test_a_role_the_article_gives_outweighs_a_gender_only_a_pronoun_gave():
+    obamas = [SpeakerName("Barack Obama", "person", "m", 9, frozenset({"President Barack Obama"})),
+              SpeakerName("Michelle Obama", "person", "f", 4, frozenset({"first lady Michelle Obama"}))]
+    # "she" wrongly resolved to "President Obama" gave the name a gender no title or first name says.
+    found = link([*obamas, SpeakerName("Obama", "person", "f", 1, frozenset({"President Obama"}))])
+    assert found[("", "Obama", "person")].speaker == "Barack Obama" and "same role" in found[("", "Obama", "person")].reason
+    found = link([*obamas, SpeakerName("Obama", "person", "f", 1, frozenset({"Obama"}))])
+    assert found[("", "Obama", "person")].speaker == "Michelle Obama"  # no role: the pronoun is all there is
 
 
 def test_a_lone_surname_is_the_bearer_with_nearly_all_the_quotes():

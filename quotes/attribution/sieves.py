@@ -94,10 +94,12 @@ def _speaker_after_comma(index: int, c: Context) -> bool:
 
 def _body_name_opening(first: int, index: int, c: Context) -> tuple[int, int, str] | None:
     """(tokens, entity, form): the longest name the article's body gives a speaker that the
-    headline opens with ("Pence: …" for the body's "Gov. Mike Pence"), before the quote."""
+    headline opens with ("Pence: …" for the body's "Gov. Mike Pence"), before the quote; of two
+    people it fits ("Obama": Mr. Obama and Michelle Obama), the one the body names more often."""
     tokens = c.doc.tokens
     para_end = c.paragraph_bounds[c.spans[index].paragraph][1]
     best: tuple[int, int, str] | None = None
+    most = 0
     for e, entity in enumerate(c.entities.entities):
         if entity.kind == "organisation" and entity.place:
             continue
@@ -109,8 +111,8 @@ def _body_name_opening(first: int, index: int, c: Context) -> tuple[int, int, st
             words = form.split()
             end = first + len(words)
             if end <= c.first_token[index] and [t.text for t in tokens[first:end]] == words \
-                    and (best is None or len(words) > best[0]):
-                best = (len(words), e, form)
+                    and (best is None or len(words) > best[0] or len(words) == best[0] and len(in_body) > most):
+                best, most = (len(words), e, form), len(in_body)
     return best
 
 

@@ -125,9 +125,10 @@ def resolve(doc: ParsedArticle, skip: set[int], paragraphs: list[tuple[int, int]
     for index, entity in enumerate(entities):
         for form in entity.forms:
             words.add(index, form)
+    said_gender = _lone_name_genders(mentions)
     for m in mentions:
         if m.kind == "name" and m.entity is None:
-            index = _match_partial_name(entities, m, mentions, named, words)
+            index = _match_partial_name(entities, m, mentions, named, words, said_gender)
             if index is None:
                 index = len(entities)
                 entities.append(Entity("person", first_seen=m.start))
@@ -223,23 +224,34 @@ class _NameWords:
         return sorted(self.ranks.get(word, {}).items())
 
 
+def _lone_name_genders(mentions: list[Mention]) -> dict[str, str]:
+    """The gender the article's titles give a one-word name, where they all agree: "Mr. Obama"
+    throughout makes a bare "President Obama" a man too (and so not Michelle Obama)."""
+    seen: dict[str, set[str]] = {}
+    for m in mentions:
+        if m.kind == "name" and m.gender and len(m.name.split()) == 1:
+            seen.setdefault(name_key(m.name), set()).add(m.gender)
+    return {key: genders.pop() for key, genders in seen.items() if len(genders) == 1}
+
+
 def _match_partial_name(entities: list[Entity], m: Mention, mentions: list[Mention], named: Counter,
-                        words: _NameWords) -> int | None:
+                        words: _NameWords, said_gender: dict[str, str]) -> int | None:
     """The person this one-word mention names: by surname, then a middle surname ("Acosta" in
     "Melba Acosta Febo"), then first name. Where several people fit, the one named in this
     sentence or the one before, else one the article names at least twice as often as any
     other; failing that, nobody (a "Cruz" in an article naming Heidi and Rafael Cruz once
     each is neither), or the name as earlier used alone.
 
-    A gender the mention gives ("Mr. Obama") rules out a person of the other gender (Michelle
-    Obama); a lone surname already given to someone else in the article ("Mr. Obama") is a candidate too.
+    A gender the mention gives ("Mr. Obama"), or the article's titles give every use of the name,
+    rules out a person of the other gender (Michelle Obama); a lone surname already given to someone else in the article ("Mr. Obama") is a candidate too.
     mentions: the article's, in text order; named: how many mentions each entity has so far;
     words: the words of every entity's forms so far.
     """
     candidates = []
+    gender = m.gender or said_gender.get(name_key(m.name))
     for index, rank in words.candidates(name_key(m.name)):
         entity = entities[index]
-        if entity.kind == "person" and not (m.gender and entity.gender and m.gender != entity.gender):
+        if entity.kind == "person" and not (gender and entity.gender and gender != entity.gender):
             candidates.append((rank, index))
     if not candidates:
         return None
