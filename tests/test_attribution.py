@@ -181,3 +181,13 @@ def test_a_noun_in_ly_before_the_cue_is_the_source_not_an_adverb_to_skip():
     from quotes import marks
     quotes, _ = attribution.attribute(pipeline.parse(text), marks.find(text), "a")
     assert quotes[0].attribution.mention is not None and quotes[0].attribution.mention.text == "Scott's family"
+
+
+@pytest.mark.parametrize("text, source", [
+    ("“We will rebuild the bridge,” said the city’s longtime police superintendent this summer.",
+     "the city’s longtime police superintendent"),
+    ("“The talks are over,” said the ministry’s spokesman last week.", "the ministry’s spokesman"),
+])
+def test_a_source_noun_phrase_ends_where_a_time_expression_begins(text, source):
+    quote = pipeline.extract(text)[0]
+    assert quote.attribution.mention is not None and quote.attribution.mention.text == source

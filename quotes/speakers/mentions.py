@@ -381,10 +381,23 @@ def nominal_starting_at(doc: ParsedArticle, first: int, stop: int, limit: int = 
     last = first
     for k in range(first + 1, min(stop, first + limit)):
         word = tokens[k].text
-        if not (word.replace("-", "").isalnum() or word in POSSESSIVE) or word.lower() in ("who", "that", "and"):
+        if not (word.replace("-", "").isalnum() or word in POSSESSIVE) or word.lower() in ("who", "that", "and") \
+                or _time_expression_at(tokens, k):
             break
         last = k
     return nominal_ending_at(doc, last, limit) if last > first else None
+
+
+def _time_expression_at(tokens: tuple[Token, ...], k: int) -> bool:
+    """"Tuesday", "this summer", "last week": the noun phrase before it has ended ("the Sunday Times"
+    has not: a capitalised word follows)."""
+    word = tokens[k].text.lower()
+    if word in ("this", "last", "next") and k + 1 < len(tokens):
+        k, word = k + 1, tokens[k + 1].text.lower()
+    return word in TIME_WORDS and not (k + 1 < len(tokens) and tokens[k + 1].text[:1].isupper())
+
+
+TIME_WORDS = _WORDS["time_words"]
 
 
 def is_possessive(token: Token) -> bool:
