@@ -136,3 +136,15 @@ def test_python_dash_m_quotes_evaluate_is_the_command():
     result = subprocess.run([sys.executable, "-m", "quotes.evaluate", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "PRED.jsonl GOLD_DIR" in result.stdout
 
+
+
+def test_training_counts_where_the_scorer_and_the_sieves_disagree_and_who_was_right():
+    from training.train_attribution import disagreements
+    model = decide.Scorer({"strong": 3.0}, margin=0.1)
+    sieves = Candidate(None, ["nobody"], chosen_by_sieve=True)
+    agree = [Candidate(None, ["weak"]), Candidate(None, ["nobody"], chosen_by_sieve=True)]
+    data = [("a", [sieves, Candidate(None, ["strong"])], [1]),      # the scorer replaces, rightly
+            ("b", agree, [1])]                                       # the same first choice: not counted
+    found = disagreements(model, data)
+    assert found["n"] == 1 and found["best right"] == 1 and found["sieves right"] == 0
+    assert found["replaced"] == 1 and found["replaced right"] == 1
