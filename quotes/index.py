@@ -4,11 +4,12 @@ what fills it (indexing.py) and what is computed over it (speaker links, quote g
 from __future__ import annotations
 
 import os
+import sqlite3
 
 from . import indexing, variants
 from .indexing import IndexReport, Progress
 from .rows import Selection
-from .store import NotFound, Store
+from .store import NotFound, Store, StoreError
 
 
 class Index(Store):
@@ -25,9 +26,15 @@ class Index(Store):
     def __init__(self, path: str | os.PathLike | None = None, create: bool = False):
         super().__init__(path, create)
         if self.upgraded_from is not None:     # links are derived data: an upgrade drops them
-            self.relink_speakers()
-            if self.upgraded_from == 1:        # schema 1 had no stored groups
-                self.regroup()
+            try:
+                self.relink_speakers()
+                if self.upgraded_from == 1:    # schema 1 had no stored groups
+                    self.regroup()
+            except sqlite3.DatabaseError as error:
+                self.mark_groups_stale()       # so the next `quotes index` links and groups again
+                # The quotes are upgraded and kept; the links are rebuilt by the next `quotes index`.
+                raise StoreError(f"{self.path}: upgraded from schema {self.upgraded_from}, but linking its speakers "
+                                 f"failed ({error}); run `quotes index --db {self.path}` to finish") from None
 
     def add(self, paths, *, outlet: str | None = None, models: str | None = None, jobs: int | None = None,
             reanalyse: bool = False, progress: Progress | None = None, encoding: str | None = None,

@@ -312,6 +312,14 @@ class Store:
             self.db.executemany("INSERT INTO quote_groups VALUES (?,?,?,?,?)", rows)
             self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '1')")
 
+    def mark_groups_stale(self) -> None:
+        """Say that links and groups are to be computed again (by the next `quotes index`); best
+        effort, as it is called where writing has just failed."""
+        try:
+            self.db.execute("INSERT OR REPLACE INTO meta VALUES ('groups_current', '0')")
+        except sqlite3.DatabaseError:
+            pass
+
     def groups_stale(self) -> bool:
         """True where articles were saved since the groups were last computed (a run was killed)."""
         row = self.db.execute("SELECT value FROM meta WHERE key='groups_current'").fetchone()

@@ -360,3 +360,24 @@ def test_the_library_extract_leaves_out_what_the_command_leaves_out_unless_asked
     extracted = [json.loads(line)["text"] for line in run("extract", FIXTURES / "quotes" / "not_speech.txt").output.splitlines()]
     assert [q.text for q in quotes.extract(text)] == extracted
     assert {q.attribution.rule for q in quotes.extract(text, include_all=True) if q.text == "Sweet Home Chicago"} == {"title"}
+
+
+def test_a_failed_relink_after_an_upgrade_is_one_line_and_the_next_index_run_finishes_it(tmp_path, monkeypatch):
+    from quotes.index import Index
+    db = _old_index(tmp_path)
+
+    def disk_error(self):
+        raise sqlite3.OperationalError("disk I/O error")
+    with monkeypatch.context() as patched:
+        patched.setattr(Index, "relink_speakers", disk_error)
+        result = run("list", "--db", db)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert "disk I/O error" in result.output and f"quotes index --db {db}" in result.output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM speaker_links").fetchone()[0] == 0
+    result = run("index", "--db", db)
+    assert result.exit_code == 0, result.output
+    rows = json.loads(run("list", "--db", db, "--format", "json").output)
+    assert rows and "out of date" not in run("list", "--db", db).output
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM speaker_links").fetchone()[0] > 0
