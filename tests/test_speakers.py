@@ -327,3 +327,14 @@ def test_a_name_whose_utf8_was_read_as_latin1_is_shown_as_written_and_the_quote_
 def test_mojibake_is_undone_only_where_the_bytes_decode_back(seen, shown):
     from quotes.speakers.names import repaired
     assert repaired(seen) == shown
+
+
+def test_a_document_speaks_for_whoever_the_parse_says_released_it_just_before():
+    text = ("The Congressional Budget Office released a report on Monday. "
+            "The report said the plan would “add trillions to the debt.”")
+    quote = quotes.extract(text)[0]
+    assert quote.attribution.speaker == "Congressional Budget Office"
+    assert "released the report" in quote.attribution.chain[-1]
+    far = ("The Congressional Budget Office released a report on Monday. Lawmakers met. The vote was close. "
+           "Members left early. The report said the plan would “add trillions to the debt.”")
+    assert quotes.extract(far)[0].attribution.speaker is None       # too far back to say

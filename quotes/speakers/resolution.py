@@ -331,9 +331,42 @@ def resolve_document(m: Mention, entities: Entities, doc: ParsedArticle) -> None
             m.entity = x.entity
             m.chain = (f"'{m.text}' → {entities.entities[x.entity].name} (author of the {head})",)
             return
+    if head not in entities.authors:
+        released_by = _releaser(head, m, entities, doc)
+        if released_by is not None:
+            entities.authors[head] = released_by
+            m.entity = released_by
+            m.chain = (f"'{m.text}' → {entities.entities[released_by].name} (who released the {head} "
+                       "before it)",)
+            return
     if head in entities.authors:
         m.entity = entities.authors[head]
         m.chain = (f"'{m.text}' → {entities.entities[m.entity].name} (author of the {head} named earlier)",)
+
+
+def _releaser(head: str, m: Mention, entities: Entities, doc: ParsedArticle) -> int | None:
+    """The entity that is the subject of the verb whose object an earlier mention of the document
+    noun is, in the sentences just before: "The Congressional Budget Office released a report on
+    Monday. The report said …". Only where the parse says so; a person or organisation, not a place."""
+    tokens = doc.tokens
+    first_sentence = tokens[m.start_token].sentence - DOCUMENT_SENTENCES_BACK
+    for k in range(m.start_token - 1, -1, -1):
+        t = tokens[k]
+        if t.sentence < first_sentence:
+            return None
+        if t.text.lower() != head or t.deprel != "obj" or t.head is None:
+            continue
+        subjects = [x for x in tokens[max(0, t.head - 12):t.head] if x.head == t.head and x.deprel == "nsubj"]
+        for subject in subjects:
+            found = entities.by_end_token.get(subject.index)
+            if found is not None and found.entity is not None and found.kind in ("name", "organisation") \
+                    and not entities.entities[found.entity].place:
+                return found.entity
+        return None
+    return None
+
+
+DOCUMENT_SENTENCES_BACK = 3
 
 
 def campaign_owner(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = ()) -> int | None:
