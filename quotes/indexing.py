@@ -233,7 +233,7 @@ def _finish(index: Store, report: IndexReport) -> None:
 def relink(index: Store) -> None:
     """Recompute which article-level speakers are one person across the index (linking.py)."""
     links = link(index.speaker_names())
-    index.replace_links((article_id, name, kind, found.speaker, found.reason)
+    index.replace_links((article_id, name, kind, found.speaker, found.reason, found.kind)
                         for (article_id, name, kind), found in links.items())
 
 

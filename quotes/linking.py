@@ -23,6 +23,10 @@ which `quotes speakers --explain` shows. The rules, in order:
     one-word name    "PolitiFact" / "Politifact": one word that is all several articles call a
                      speaker, and no full name in the index ends with (two "Johnson"s where the
                      index holds Brandon and Mike Johnson stay apart)
+    one kind         "Howard Dean" a person in some articles, an organisation in another: one
+                     speaker, a person where anything says so (a known first name, a title, a
+                     gender), else the kind most of its quotes give. Only a name of two words or
+                     more: a lone "Ford" or "Trump" may be a company and a person both.
 
 A gender is evidence where a first name or a title says it ("Mr.", "the first lady"); a
 gender only a pronoun gave is used where nothing better is known. The name shown for a
@@ -32,7 +36,8 @@ middle initial ("Loretta E. Lynch" is shown as Loretta Lynch) unless the person 
 
 Two people who share a surname are never merged with each other, and a surname that fits
 several of them, with no title, role or share of quotes to tell them apart, stays as it is.
-An organisation never absorbs a person, nor a person an organisation.
+An organisation never absorbs a person, nor a person an organisation, except one of the very
+same full name (the one-kind rule), where both are one speaker of one kind.
 """
 from __future__ import annotations
 
@@ -64,13 +69,17 @@ def link(names: list[SpeakerName]) -> dict[tuple[str, str, str], Link]:
     _lead_ins(groups, people)
     _surnames(groups, people)
     _one_word_names(groups, people)
+    _one_kind(groups)
     speakers = _unique_displays(groups)
     out = {}
     for n in names:
         key = _key(n)
-        speaker = speakers[groups.find(key)]
-        reason = "" if speaker == n.name else groups.reason.get(key) or _shown_as(n.name, speaker)
-        out[(n.article, n.name, n.kind)] = Link(speaker, reason)
+        root = groups.find(key)
+        speaker = speakers[root]
+        # A speaker's kind is its root's: the one-kind rule joins the other kind into it.
+        same = speaker == n.name and root[0] == n.kind
+        reason = "" if same else groups.reason.get(key) or _shown_as(n.name, speaker)
+        out[(n.article, n.name, n.kind)] = Link(speaker, reason, root[0])
     return out
 
 
@@ -303,6 +312,53 @@ def _one_word_names(groups: _Groups, people: list[Key]) -> None:
     for keys in alone.values():
         for key in keys[1:]:
             groups.join(key, keys[0], "the same one-word name, which no full name in the index ends with")
+
+
+def _one_kind(groups: _Groups) -> None:
+    """A full name held both as a person and as an organisation ("Howard Dean": NER read him as an
+    organisation in one article) is one speaker: a printed name is one speaker of one kind. A person
+    where any article says so, else the kind with the most quotes (an organisation on a tie: nothing
+    says a person). Runs after the person rules, so that what a linked surname's article says
+    ("Mr. Dean") counts too."""
+    organisations = {key[1]: key for key in groups.keys() if key[0] == "organisation" and len(key[1].split()) > 1}
+    for key in groups.keys():
+        org = organisations.get(key[1])
+        person = groups.find(key)
+        # (a person already joined to an organisation of another form of the name stays there)
+        if key[0] != "person" or org is None or person[0] != "person" or groups.find(org) != org:
+            continue
+        members = groups.members()      # a few names per index: no need to keep them current
+        said = _person_evidence(groups, members[person])
+        if said:
+            groups.join(org, person, f"{ORGANISATION_ELSEWHERE}: {said}")
+            continue
+        quoted = {root: sum(sum(groups.forms[k].values()) for k in members[root]) for root in (person, org)}
+        if quoted[person] > quoted[org]:
+            groups.join(org, person, f"{ORGANISATION_ELSEWHERE}: {quoted[person]} of the name's "
+                                     f"{sum(quoted.values())} quotes are a person's")
+        else:
+            groups.join(person, org, f"a person in some articles, an organisation in others: {quoted[org]} of "
+                                     f"the name's {sum(quoted.values())} quotes are an organisation's, and "
+                                     "nothing says a person")
+
+
+ORGANISATION_ELSEWHERE = "an organisation in some articles, a person in others"
+
+
+def _person_evidence(groups: _Groups, keys: list[Key]) -> str:
+    """What says the names are a person's ('' where nothing does): a known first name, a title, or a
+    gender an article gave."""
+    first_names = lexicon.load().first_name_gender
+    for key in keys:
+        words = key[1].split()
+        if len(words) > 1 and words[0] in first_names and _person_like(words):
+            return f"'{words[0].title()}' is a first name"
+    genders, roles = _evidence(groups, keys)
+    if roles:
+        return "an article gives the role " + ", ".join(f"'{role}'" for role in sorted(roles))
+    if genders:
+        return "an article gives a gender"
+    return ""
 
 
 DOMINANT_QUOTES = lexicon.load().settings["dominant_quotes"]

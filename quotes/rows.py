@@ -30,7 +30,7 @@ class ArticleInfo:
 class QuoteRow:
     """One quote as the index returns it: the quote, its index-wide speaker and its article."""
     id: int
-    quote: Quote
+    quote: Quote                  # its speaker_kind is the index-wide speaker's (linking.py: one kind a name)
     speaker: str | None           # index-wide: one name for one person across articles
     article: ArticleInfo
 
@@ -84,3 +84,4 @@ class SpeakerName:
 class Link:
     speaker: str                  # the index-wide name
     reason: str                   # why the name is that speaker's ('' where it is its own name)
+    kind: str                     # the index-wide speaker's kind: 'person' | 'organisation'

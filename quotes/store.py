@@ -24,7 +24,7 @@ from .records import Analyser, Article, ArticleResult, Quote, quote_dict, quote_
 from .rows import ArticleInfo, GroupRef, QuoteRow, Selection, SpeakerName
 from .speakers.names import name_key
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 DEFAULT_DB = "quotes.db"
 SQLITE_HEADER = b"SQLite format 3\x00"
 # How long a writer waits for another one (regrouping a large index holds the lock for seconds).
@@ -74,6 +74,8 @@ CREATE TABLE IF NOT EXISTS speaker_links (     -- article-level names -> index-w
     article_id TEXT NOT NULL,                   -- a lone surname is linked article by article
     name TEXT NOT NULL, kind TEXT NOT NULL, speaker TEXT NOT NULL,
     reason TEXT NOT NULL DEFAULT '',            -- why the name is that speaker's ('' where it is its own)
+    speaker_kind TEXT NOT NULL,                 -- the speaker's kind, one across the index (an article
+                                                -- may read a person as an organisation)
     PRIMARY KEY (article_id, name, kind)
 );
 CREATE INDEX IF NOT EXISTS speaker_links_speaker ON speaker_links(speaker);
@@ -165,7 +167,7 @@ class Store:
         return int(row[0]) if row else 0
 
     def _upgrade(self, version: int) -> None:
-        """Bring a schema 1, 2 or 3 index to the current schema in one transaction, quote ids kept.
+        """Bring a schema 1 to 4 index to the current schema in one transaction, quote ids kept.
         Its speaker links are dropped (derived data: without them names read as the articles gave
         them) and `upgraded_from` says they are to be computed again."""
         with self._writing():
@@ -174,7 +176,7 @@ class Store:
             if version < 3:
                 self._quotes_as_records()
                 self.db.execute("ALTER TABLE articles ADD COLUMN analyser TEXT")
-            # Schema 4 links names to speakers article by article.
+            # Schema 4 links names to speakers article by article; schema 5 gives each its speaker's kind.
             self.db.execute("DROP TABLE IF EXISTS speaker_links")
             for statement in _statements(SCHEMA):     # executescript would commit first
                 self.db.execute(statement)
@@ -294,12 +296,13 @@ class Store:
             names.append(SpeakerName(name, kind, gender, counts.get((article_id, name, kind), 0), aliases, article_id))
         return names
 
-    def replace_links(self, links: Iterable[tuple[str, str, str, str, str]]) -> None:
-        """Store the speaker links, (article, name, kind, index-wide speaker, reason) each, in place
-        of the old ones."""
+    def replace_links(self, links: Iterable[tuple[str, str, str, str, str, str]]) -> None:
+        """Store the speaker links, (article, name, kind, index-wide speaker, reason, the speaker's
+        kind) each, in place of the old ones."""
         with self._writing():
             self.db.execute("DELETE FROM speaker_links")
-            self.db.executemany("INSERT INTO speaker_links VALUES (?,?,?,?,?)", list(links))
+            self.db.executemany("INSERT INTO speaker_links (article_id, name, kind, speaker, reason, speaker_kind)"
+                                " VALUES (?,?,?,?,?,?)", list(links))
 
     def replace_groups(self, grouping: Callable[[list[QuoteRow]], dict[int, GroupRef]]) -> None:
         """Store the quote groups that `grouping` makes of every quote (each grouped quote's GroupRef,
@@ -398,13 +401,15 @@ class Store:
         other articles gave it with why they were linked (linking.py)."""
         out: dict[tuple[str, str], dict] = {}
         for name, kind, aliases, article_id in self.db.execute(
-                "SELECT COALESCE(l.speaker, s.name), s.kind, s.aliases, s.article_id FROM article_speakers s "
+                "SELECT COALESCE(l.speaker, s.name), COALESCE(l.speaker_kind, s.kind), s.aliases, s.article_id"
+                " FROM article_speakers s "
                 "LEFT JOIN speaker_links l ON l.article_id = s.article_id AND l.name = s.name AND l.kind = s.kind"):
             entry = out.setdefault((name, kind), {"speaker": name, "kind": kind, "aliases": set(),
                                                   "quotes": 0, "articles": set()})
             entry["aliases"].update(json.loads(aliases))
         for name, kind, article_id, n in self.db.execute(
-                "SELECT COALESCE(l.speaker, q.speaker), q.speaker_kind, q.article_id, COUNT(*) FROM quotes q "
+                "SELECT COALESCE(l.speaker, q.speaker), COALESCE(l.speaker_kind, q.speaker_kind), q.article_id,"
+                " COUNT(*) FROM quotes q "
                 "LEFT JOIN speaker_links l ON l.article_id = q.article_id AND l.name = q.speaker"
                 " AND l.kind = q.speaker_kind "
                 "WHERE q.speaker IS NOT NULL GROUP BY 1, 2, 3"):
@@ -414,7 +419,8 @@ class Store:
             entry["articles"].add(article_id)
         linked: dict[tuple[str, str], list[dict]] = {}
         for speaker, kind, name, reason in self.db.execute(
-                "SELECT DISTINCT speaker, kind, name, reason FROM speaker_links WHERE reason != '' ORDER BY name"):
+                "SELECT DISTINCT speaker, speaker_kind, name, reason FROM speaker_links WHERE reason != ''"
+                " ORDER BY name"):
             linked.setdefault((speaker, kind), []).append({"name": name, "reason": reason})
         result = []
         for entry in out.values():
@@ -487,8 +493,9 @@ class Store:
         if quote_ids is not None and len(quote_ids) > PARAMETERS:
             rows = [r for part in _parts(quote_ids) for r in self.quotes(speaker, article, include_unattributed, part)]
             return sorted(rows, key=lambda r: (r.article.id, r.quote.start))
-        sql = ("SELECT q.id, q.data, COALESCE(l.speaker, q.speaker), a.id, a.source, a.outlet, a.title, a.url,"
-               " a.published, a.author, a.processors, a.analyser FROM quotes q JOIN articles a ON a.id = q.article_id"
+        sql = ("SELECT q.id, q.data, COALESCE(l.speaker, q.speaker), l.speaker_kind, a.id, a.source, a.outlet,"
+               " a.title, a.url, a.published, a.author, a.processors, a.analyser"
+               " FROM quotes q JOIN articles a ON a.id = q.article_id"
                " LEFT JOIN speaker_links l ON l.article_id = q.article_id AND l.name = q.speaker"
                " AND l.kind = q.speaker_kind WHERE 1=1")
         params: list = []
@@ -507,12 +514,15 @@ class Store:
         sql += " ORDER BY q.article_id, q.start"
         articles: dict[str, ArticleInfo] = {}
         out = []
-        for quote_id, data, index_speaker, *info in self.db.execute(sql, params):
+        for quote_id, data, index_speaker, index_kind, *info in self.db.execute(sql, params):
             found = articles.get(info[0])
             if found is None:
                 found = articles[info[0]] = ArticleInfo(*info[:7], tuple(p for p in info[7].split(",") if p),
                                                         info[8])
-            out.append(QuoteRow(quote_id, quote_from_dict(json.loads(data), found.id), index_speaker, found))
+            value = json.loads(data)
+            if index_kind:      # the speaker's kind across the index, as its name is the index-wide one
+                value["speaker_kind"] = index_kind
+            out.append(QuoteRow(quote_id, quote_from_dict(value, found.id), index_speaker, found))
         return out
 
     def quote(self, quote_id: int) -> QuoteRow | None:

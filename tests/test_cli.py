@@ -217,7 +217,7 @@ def test_an_index_from_the_previous_schema_reads_as_it_did(tmp_path):
               "cue", "speaker_mention", "rule", "variant"]
     assert [[r[f] for f in fields] for r in rows] == [[r[f] for f in fields] for r in before]
     with sqlite3.connect(db) as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "4"
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0] == "5"
 
 
 def test_an_index_from_the_previous_schema_is_reanalysed_keeping_quote_ids(tmp_path):

@@ -338,3 +338,42 @@ def test_a_document_speaks_for_whoever_the_parse_says_released_it_just_before():
     far = ("The Congressional Budget Office released a report on Monday. Lawmakers met. The vote was close. "
            "Members left early. The report said the plan would “add trillions to the debt.”")
     assert quotes.extract(far)[0].attribution.speaker is None       # too far back to say
+
+
+def test_a_full_name_read_as_a_person_and_as_an_organisation_is_one_speaker_of_one_kind():
+    # A title one article gives makes the name a person's, though the organisation has more quotes.
+    governor = frozenset({"former Vermont governor Howard Dean"})
+    titled = link([SpeakerName("Howard Dean", "person", None, 1, governor, "a"),
+                   SpeakerName("Howard Dean", "organisation", None, 3, frozenset({"Howard Dean"}), "b")])
+    assert {(found.speaker, found.kind) for found in titled.values()} == {("Howard Dean", "person")}
+    assert "'governor'" in titled[("b", "Howard Dean", "organisation")].reason
+    # Where nothing says a person, the kind most of the name's quotes give.
+    untitled = link([SpeakerName("Le Pen", "person", None, 1, frozenset({"Le Pen"}), "a"),
+                     SpeakerName("Le Pen", "organisation", None, 2, frozenset({"Le Pen"}), "b")])
+    assert {(found.speaker, found.kind) for found in untitled.values()} == {("Le Pen", "organisation")}
+    assert "2 of the name's 3 quotes" in untitled[("a", "Le Pen", "person")].reason
+
+
+def test_a_lone_surname_an_organisation_also_bears_stays_a_person_of_its_own():
+    found = link([SpeakerName("Ford", "organisation", None, 4, frozenset({"Ford"}), "a"),
+                  SpeakerName("Ford", "person", "m", 1, frozenset({"Mr. Ford"}), "b"),
+                  SpeakerName("White House", "organisation", None, 4, frozenset({"the White House"}), "c"),
+                  SpeakerName("White House", "person", None, 1, frozenset({"White House"}), "d")])
+    assert (found[("b", "Ford", "person")].speaker, found[("b", "Ford", "person")].kind) == ("Ford", "person")
+    assert found[("a", "Ford", "organisation")].kind == "organisation"
+    # A full name with nothing that says a person is the organisation its quotes mostly name.
+    assert found[("d", "White House", "person")].kind == "organisation"
+
+
+def test_a_headline_that_reads_a_person_as_an_organisation_lists_one_speaker_of_one_kind(tmp_path):
+    # Real news: the Title Case headline has NER read "Howard Dean Tells …" as an organisation.
+    run = index_articles(tmp_path, {"dean": "Guns Are ‘The Ultimate Public Health Crisis,’ Howard Dean Tells "
+                                            "Democratic Convention.\n\nGuns are “the ultimate public health "
+                                            "crisis” and “stunt children’s growth,” Howard Dean, the former "
+                                            "governor of Vermont, proclaimed to a cheering crowd on Tuesday."})
+    rows = json.loads(run("list", "--speaker", "Howard Dean", "--format", "json"))
+    assert len(rows) == 2 and {(r["speaker"], r["speaker_kind"]) for r in rows} == {("Howard Dean", "person")}
+    entries = json.loads(run("speakers", "--format", "json"))
+    assert [(e["speaker"], e["kind"], e["quotes"]) for e in entries] == [("Howard Dean", "person", 2)]
+    assert [link["reason"] for link in entries[0]["linked"]] == \
+        ["an organisation in some articles, a person in others: an article gives the role 'governor'"]
