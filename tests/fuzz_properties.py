@@ -150,8 +150,9 @@ def check_marks(text: str) -> list[quotes.QuoteSpan]:
 
 
 def check_extract(text: str) -> list[quotes.Quote]:
-    """quotes.extract on text (an exception is a failure), every quote property checked; the quotes."""
-    found = quotes.extract(text)
+    """quotes.extract on text, titles and scare quotes included (an exception is a failure), every
+    quote property checked; the quotes."""
+    found = quotes.extract(text, include_all=True)     # every detected span, speech or not
     for prop in QUOTE_PROPERTIES:
         prop(text, found)
     return found
