@@ -92,3 +92,11 @@ def continues_sentence(text: str, last_word: str, last_end: int, next_start: int
     without a full stop, ?, !, quote mark or line break there. from_stanza joins the two, and
     what reads one must read both."""
     return last_word[-1:].isalnum() and "\n" not in text[last_end:next_start]
+
+
+def phrase_head(tokens: tuple[Token, ...], start: int, end: int) -> Token | None:
+    """The token of tokens[start:end] that the parse attaches outside the phrase: its head word.
+    UD heads a name by its first word ("Brandon" in "Brandon Johnson", with "Johnson" flat) and a
+    noun phrase by its noun, so neither the first nor the last token will do. Without a parse, the
+    first token (whose deprel is then None)."""
+    return next((t for t in tokens[start:end] if t.head is None or not start <= t.head < end), None)

@@ -102,7 +102,8 @@ def run_syntax(args: argparse.Namespace, step: str) -> None:
     work = args.work / "syntax"
     model = SYNTAX_STEPS[step]
     tagger = train_syntax.TaggerConfig(steps=args.pos_steps)
-    parser = train_syntax.ParserConfig(steps=args.depparse_steps)
+    # The parser reads GloVe vectors (issue 29); the bundled tagger was trained without them.
+    parser = train_syntax.ParserConfig(steps=args.depparse_steps, pretrain=str(vectors(args)))
     run_dir = work / "runs" / (tagger if model == "tagger" else parser).run
     if args.fresh and run_dir.exists():
         shutil.rmtree(run_dir)

@@ -24,7 +24,8 @@ the command can simply be run again after an interruption:
               dev (EWT dev + GUM dev: UPOS for the tagger, LAS for the parser) is kept.
 3. install  - the best models, stripped of this machine's paths, to
               training/work/syntax/final/en_tagger.pt and en_parser.pt; with --install also
-              to quotes/models/ (pipeline.json is not touched).
+              to quotes/models/ (pipeline.json is not touched: it names the parser's pretrain file,
+              en_glove.pt, which `python training/train.py --only pretrain` installs).
 4. evaluate - through a plain `stanza.Pipeline` (no patch): the bundled tokenizer + the tagger +
               the identity lemmatizer + the parser on the raw text of EWT test, GUM test and the
               GUM test news/interview documents, and the same from gold tokens; scored with the
@@ -217,10 +218,11 @@ class TaggerConfig:
 @dataclass(frozen=True)
 class ParserConfig:
     """Stanza's graph parser with smaller sizes, reading the bundled tagger's tags (see the module docstring)."""
-    # runs/parser holds the earlier run without tag input (SYNTAX.md), kept for comparison.
-    run: str = "parser-tagfed"
-    # Where the bundled run was stopped for time (dev LAS still rising, about 0.5 per 200 steps).
-    steps: int = 1600
+    # runs/parser and runs/parser-tagfed hold the earlier runs without tag input and without
+    # vectors (SYNTAX.md), kept for comparison; training/train.py gives this run the pretrain file.
+    run: str = "parser-glove100k"
+    # Where the bundled run was stopped for time (dev LAS still rising).
+    steps: int = 2600
     eval_every: int = 200
     batch_size: int = 5000         # tokens (Stanza's default)
     hidden_dim: int = 160
@@ -519,9 +521,10 @@ def install(work: Path, config: Config, models_dir: Path | None = None) -> Path:
 # --------------------------------------------------------------------------
 
 def build_pipeline(tagger: Path, parser: Path | None, pretokenized: bool = False, ner: bool = False,
-                   pretrain: str = ""):
+                   pretrain: str = "", parser_pretrain: str = ""):
     """A plain stanza.Pipeline as quotes/nlp.py builds the bundled one, with pos, lemma (identity)
-    and depparse added through their model paths (and the pretrained vectors they were trained with)."""
+    and depparse added through their model paths (and the pretrained vectors each was trained with:
+    `pretrain` the tagger's, `parser_pretrain` the parser's)."""
     import stanza
 
     processors = ["tokenize"] + (["ner"] if ner else []) + ["pos"]
@@ -533,8 +536,8 @@ def build_pipeline(tagger: Path, parser: Path | None, pretokenized: bool = False
         kwargs.update(lemma_use_identity=True, depparse_model_path=str(parser))
     if pretrain:
         kwargs["pos_pretrain_path"] = str(pretrain)
-        if parser is not None:
-            kwargs["depparse_pretrain_path"] = str(pretrain)
+    if parser is not None and parser_pretrain:
+        kwargs["depparse_pretrain_path"] = str(parser_pretrain)
     return stanza.Pipeline("en", dir=str(MODELS_DIR), processors=",".join(processors), download_method=None,
                            allow_unknown_language=True, use_gpu=False, logging_level="WARN",
                            tokenize_pretokenized=pretokenized, **kwargs)
@@ -564,7 +567,7 @@ def _restore_token_text(doc, text: str) -> None:
                 token.words[0].text = span
 
 
-def evaluate(work: Path, tagger: Path, parser: Path | None, pretrain: str = "") -> dict:
+def evaluate(work: Path, tagger: Path, parser: Path | None, pretrain: str = "", parser_pretrain: str = "") -> dict:
     """UD scores on every test set, from raw text and from gold tokens."""
     import torch
     from stanza.utils.conll import CoNLL
@@ -573,8 +576,8 @@ def evaluate(work: Path, tagger: Path, parser: Path | None, pretrain: str = "") 
     data = work / "data"
     out = work / "eval"
     out.mkdir(parents=True, exist_ok=True)
-    raw = build_pipeline(tagger, parser, pretrain=pretrain)
-    gold = build_pipeline(tagger, parser, pretokenized=True, pretrain=pretrain)
+    raw = build_pipeline(tagger, parser, pretrain=pretrain, parser_pretrain=parser_pretrain)
+    gold = build_pipeline(tagger, parser, pretokenized=True, pretrain=pretrain, parser_pretrain=parser_pretrain)
     results: dict[str, dict] = {}
     for name in EVAL_SETS:
         gold_file = data / f"{name}.conllu"
@@ -591,7 +594,7 @@ def evaluate(work: Path, tagger: Path, parser: Path | None, pretrain: str = "") 
 
 
 def speed(tagger: Path, parser: Path | None, texts_dir: Path = POLNEAR_DEV, rounds: int = 2,
-          pretrain: str = "") -> dict:
+          pretrain: str = "", parser_pretrain: str = "") -> dict:
     """Tokens/s of each processor and of the whole pipeline (with the bundled NER) on one thread;
     the best of `rounds` timings, as quotes' own speed figures are measured."""
     import torch
@@ -601,7 +604,7 @@ def speed(tagger: Path, parser: Path | None, texts_dir: Path = POLNEAR_DEV, roun
     texts = [p.read_text(encoding="utf-8") for p in sorted(texts_dir.glob("*.txt"))]
     if not texts:
         return {}
-    pipeline = build_pipeline(tagger, parser, ner=True, pretrain=pretrain)
+    pipeline = build_pipeline(tagger, parser, ner=True, pretrain=pretrain, parser_pretrain=parser_pretrain)
     names = [n for n in ("tokenize", "ner", "pos", "lemma", "depparse") if n in pipeline.processors]
     best: dict[str, float] = {}
     tokens = 0
@@ -682,10 +685,9 @@ def run(data: Path = DEFAULT_DATA, work: Path = DEFAULT_WORK, tagger: TaggerConf
         key = {"tagger": tagger_model.stat().st_mtime_ns,
                "parser": parser_model.stat().st_mtime_ns if parser_or_none else None}
         if summary.get("evaluated") != key:
-            if parser_or_none and parser.pretrain != tagger.pretrain:
-                raise SystemExit("the tagger and the parser must share one pretrain file (pipeline.json names one)")
-            results = {"test": evaluate(work, tagger_model, parser_or_none, tagger.pretrain),
-                       "speed_polnear_dev": speed(tagger_model, parser_or_none, pretrain=tagger.pretrain),
+            results = {"test": evaluate(work, tagger_model, parser_or_none, tagger.pretrain, parser.pretrain),
+                       "speed_polnear_dev": speed(tagger_model, parser_or_none, pretrain=tagger.pretrain,
+                                                  parser_pretrain=parser.pretrain),
                        "evaluated": key}
             summary = _update_summary(summary_path, results)
         else:

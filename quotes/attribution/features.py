@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import lexicon
+from ..document import phrase_head
 from ..speakers.mentions import Mention
 from ..speakers.resolution import resolve_pronoun
 from .context import Context
@@ -194,8 +195,7 @@ def _verb_features(m: Mention, c: Context) -> list[str]:
 def _parse_features(m: Mention, c: Context) -> list[str]:
     """The mention's relation in the parse, and whether its head is a speech verb."""
     tokens = c.doc.tokens
-    head_token = next((t for t in tokens[m.start_token:m.end_token]
-                       if t.head is None or not m.start_token <= t.head < m.end_token), None)
+    head_token = phrase_head(tokens, m.start_token, m.end_token)
     if head_token is None or head_token.deprel is None:
         return []
     relation = head_token.deprel if head_token.deprel in PARSE_RELATIONS else "other"

@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .. import lexicon
-from ..document import ParsedArticle
+from ..document import ParsedArticle, phrase_head
 from ..speakers.mentions import Mention, after_preposition
 from ..speakers.resolution import Entities, Entity
 from .loglinear import Candidate, Scorer, from_file
@@ -174,8 +174,8 @@ def _where(x: Mention | None, pronoun: Mention, doc: ParsedArticle, sentence_sta
         out.append("after-preposition")
     if x.possessive:
         out.append("possessor")
-    head = doc.tokens[x.end_token - 1]
-    if head.deprel is not None:
+    head = phrase_head(doc.tokens, x.start_token, x.end_token)
+    if head is not None and head.deprel is not None:
         out.append("subject" if head.deprel in SUBJECT_RELATIONS else "not-subject")
     if x.kind in ("nominal", "organisation"):
         out.append(f"named-as:{x.kind}")

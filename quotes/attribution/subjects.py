@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import lexicon
-from ..document import Token
+from ..document import Token, phrase_head
 from ..speakers.mentions import NOMINAL_DETERMINERS, Mention, after_preposition, nominal_ending_at, nominal_starting_at
 from ..speakers.resolution import resolve_document, resolve_nominal
 from .context import Context
@@ -230,6 +230,6 @@ def _can_open_sentence(mention: Mention, c: Context) -> bool:
 def object_in_parse(mention: Mention, c: Context) -> bool:
     """"She says to Nevadans:", "Reyes told WGN Radio:": the parse makes the words before the colon
     the object of a speech verb, the one spoken to. ("Listen to Obama:" is not a speech verb.)"""
-    head = c.doc.tokens[mention.end_token - 1]
-    return head.deprel in OBJECT_RELATIONS and head.head is not None \
+    head = phrase_head(c.doc.tokens, mention.start_token, mention.end_token)
+    return head is not None and head.deprel in OBJECT_RELATIONS and head.head is not None \
         and c.doc.tokens[head.head].text.lower() in lexicon.load().speech_verbs

@@ -345,12 +345,13 @@ def resolve_document(m: Mention, entities: Entities, doc: ParsedArticle) -> None
 
 
 def _releaser(head: str, m: Mention, entities: Entities, doc: ParsedArticle) -> int | None:
-    """The entity that is the subject of the verb whose object an earlier mention of the document
-    noun is, in the sentences just before: "The Congressional Budget Office released a report on
-    Monday. The report said …". Only where the parse says so; a person or organisation, not a place."""
+    """The entity that is the subject of the verb whose object the document noun is, here or in an
+    earlier mention in the sentences just before: "the Council issued a statement calling …", "The
+    Congressional Budget Office released a report on Monday. The report said …". Only where the
+    parse says so; a person or organisation, not a place."""
     tokens = doc.tokens
     first_sentence = tokens[m.start_token].sentence - DOCUMENT_SENTENCES_BACK
-    for k in range(m.start_token - 1, -1, -1):
+    for k in range(m.end_token - 1, -1, -1):      # its own head first: "the Council issued a statement calling …"
         t = tokens[k]
         if t.sentence < first_sentence:
             return None
@@ -358,7 +359,7 @@ def _releaser(head: str, m: Mention, entities: Entities, doc: ParsedArticle) -> 
             continue
         subjects = [x for x in tokens[max(0, t.head - 12):t.head] if x.head == t.head and x.deprel == "nsubj"]
         for subject in subjects:
-            found = entities.by_end_token.get(subject.index)
+            found = next(iter(entities.near(subject.index, subject.index + 1)), None)     # the mention holding it
             if found is not None and found.entity is not None and found.kind in ("name", "organisation") \
                     and not entities.entities[found.entity].place:
                 return found.entity
