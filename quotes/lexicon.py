@@ -88,7 +88,8 @@ def _settings(lines: list[str]) -> dict[str, int | float]:
 WORD_CLASSES = ("be", "passive_auxiliaries", "relative_pronouns", "appositive_openers", "inversion_followers",
                 "subject_clause_openers", "object_pronouns", "clause_ends", "not_verbs", "subordinators",
                 "after_quote_clause_openers", "sentence_final", "determiners", "possessive_marks", "name_particles",
-                "nominal_determiners", "prepositions", "small_words", "name_suffixes", "time_words")
+                "nominal_determiners", "prepositions", "small_words", "name_suffixes", "time_words",
+                "office_nouns")
 
 
 def _word_classes(lines: list[str]) -> dict[str, frozenset[str]]:

@@ -33,10 +33,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("split", choices=("train", "dev"))
     parser.add_argument("out", type=Path)
+    parser.add_argument("--cv", action="store_true",
+                        help="train only: attribute each article with the scorer of its cross-validation fold "
+                             "(training/work/attribution/cv-scorers.json, written by train_attribution.py)")
     parser.add_argument("--gold", type=Path, default=GOLD, help="folder with polnear/ and variants/ (default: %(default)s)")
     args = parser.parse_args()
     sys.path.insert(0, str(REPO))       # this checkout's quotes, as the commands run it
     from quotes import indexing, pipeline, render
+    from quotes import attribution
     from quotes.index import Index
 
     cache = CACHE / f"parses-{args.split}.pkl"
@@ -49,8 +53,15 @@ def main() -> None:
         stale.unlink(missing_ok=True)
     index = Index(db, create=True)
     records = []
+    scorer_of = (lambda name: attribution.BUNDLED)
+    if args.cv:
+        if args.split != "train":
+            raise SystemExit("--cv: only train is cross-validated (dev is scored with the shipped scorer)")
+        folds = json.loads((CACHE / "cv-scorers.json").read_text(encoding="utf-8"))
+        models = [attribution.Scorer(weights, folds["margin"]) for weights in folds["weights"]]
+        scorer_of = (lambda name: models[folds["fold_of"][name]])
     for article, doc in pickle.loads(cache.read_bytes()):
-        result = pipeline.analyse_parsed(article, doc)
+        result = pipeline.analyse_parsed(article, doc, scorer=scorer_of(Path(article.source).stem))
         records.extend(render.extract_records(article.source, (q for q in result.quotes if pipeline.is_speech(q))))
         index.save(result)
     indexing.relink(index)

@@ -38,16 +38,16 @@ def test_a_quote_the_sieves_attribute_keeps_their_answer_with_its_probability():
 
 
 def test_the_scorer_picks_the_subject_the_sieves_passed_over():
-    # The sieves take the noun phrase nearest the cue ("the streets"), which names nobody; the
+    # The sieves take the noun phrase nearest the cue ("the courthouse"), which names nobody; the
     # scorer weighs the sentence's subject, as PolNeAR's annotators mark it.
-    text = "Protesters marching through the streets chanted “What curfew?” and kept going until 2 a.m. Friday."
+    text = "Demonstrators outside the courthouse chanted “No justice, no peace” for an hour."
     doc, spans = parsed(text)
     sieves, _ = attribution.attribute(doc, spans, model=None)
     scored, _ = attribution.attribute(doc, spans)
-    assert sieves[0].attribution.mention.text == "the streets" and sieves[0].attribution.speaker is None
+    assert sieves[0].attribution.mention.text == "the courthouse" and sieves[0].attribution.speaker is None
     a = scored[0].attribution
-    assert a.rule == "scorer" and a.mention.text == "Protesters" and a.speaker == "Protesters"
-    assert a.chain[0].startswith("scorer: 'Protesters'") and "over the sieves' choice" in a.chain[0]
+    assert a.rule == "scorer" and a.mention.text == "Demonstrators" and a.speaker == "Demonstrators"
+    assert a.chain[0].startswith("scorer: 'Demonstrators'") and "over the sieves' choice" in a.chain[0]
 
 
 def test_a_barred_candidate_leaves_the_sieves_answer_and_says_why():
@@ -148,3 +148,42 @@ def test_training_counts_where_the_scorer_and_the_sieves_disagree_and_who_was_ri
     found = disagreements(model, data)
     assert found["n"] == 1 and found["best right"] == 1 and found["sieves right"] == 0
     assert found["replaced"] == 1 and found["replaced right"] == 1
+
+
+def test_a_phrase_that_describes_the_person_is_not_the_speaker():
+    # The employer or office before or after a name ("Google's chief …, Laszlo Bock") is a
+    # candidate inside the same phrase; the scorer weighs against what only describes a name.
+    cases = {"“We hire for character,” Google’s chief human resources executive, Laszlo Bock, said in an interview.":
+             "Laszlo Bock",
+             "“The strikes will continue,” Pentagon spokesman Navy Capt. Jeff Davis told reporters.": "Jeff Davis",
+             "“It is not a budget,” Josh Earnest, the White House press secretary, said on Monday.": "Josh Earnest"}
+    for text, speaker in cases.items():
+        assert pipeline.extract(text)[0].attribution.speaker == speaker, text
+
+
+def test_a_word_that_describes_a_name_is_weighed_against_as_the_speaker():
+    # "Republican" and "Senate" open the sentence as its subject would, but they describe the
+    # name they stand before (feature modifies-name): the person is the one to choose.
+    cases = {"Republican presidential candidate Donald Trump quickly took to Twitter, writing: "
+             "“Another horrific attack in Ohio. When will we learn?”": "Donald Trump",
+             "Senate Majority Leader Mitch McConnell, R-Ky., delivered a blunt message to Trump: "
+             "“It’s time to quit attacking people and get on message.”": "Mitch McConnell"}
+    for text, speaker in cases.items():
+        a = pipeline.extract(text)[0].attribution
+        assert (a.speaker, a.rule) == (speaker, "scorer"), text
+    assert decide.bundled().weights["modifies-name&kind:name"] < 0
+
+
+def test_training_prefers_the_candidate_that_names_the_gold_speaker():
+    from types import SimpleNamespace
+
+    from training.train_attribution import _naming_speaker
+
+    options = [SimpleNamespace(mention=SimpleNamespace(text=text))
+               for text in ("Washington Post", "Michael Gerson’s", "he", None and "")]
+    options[3] = SimpleNamespace(mention=None)          # "nobody"
+    # Both name candidates lie inside the gold source "Washington Post columnist Michael Gerson".
+    assert _naming_speaker(options, [0, 1], "Michael Gerson") == [1]
+    # No candidate names the speaker (a pronoun source, or no speaker): the caller keeps them all.
+    assert _naming_speaker(options, [2], "Michael Gerson") == []
+    assert _naming_speaker(options, [0, 1], None) == []

@@ -165,6 +165,17 @@ def test_a_campaign_speaks_for_its_candidate_as_an_organisation():
     assert quote.attribution.speaker is None        # whose campaign, the words do not say
 
 
+def test_an_office_speaks_as_the_person_who_holds_it():
+    cases = {"Rep. Trey Gowdy led the inquiry. “The report is final,” Gowdy’s office said on Friday.": "Trey Gowdy",
+             "Senator David Vitter was in Baton Rouge. “We will appeal,” his office said.": "David Vitter"}
+    for text, speaker in cases.items():
+        quote = quotes.extract(text)[0]
+        assert (quote.attribution.speaker, quote.attribution.speaker_kind) == (speaker, "person"), text
+        assert "holder of the office" in quote.attribution.chain[-1]
+    quote = quotes.extract("“We will appeal,” the office said on Friday.")[0]
+    assert quote.attribution.speaker is None        # whose office, the words do not say
+
+
 def test_the_shown_name_drops_a_middle_initial_unless_the_person_goes_by_it():
     assert linked(("Loretta E. Lynch", "person"))["Loretta E. Lynch"] == "Loretta Lynch"
     assert linked(("George W. Bush", "person"))["George W. Bush"] == "George W. Bush"
@@ -372,8 +383,9 @@ def test_a_headline_that_reads_a_person_as_an_organisation_lists_one_speaker_of_
                                             "crisis” and “stunt children’s growth,” Howard Dean, the former "
                                             "governor of Vermont, proclaimed to a cheering crowd on Tuesday."})
     rows = json.loads(run("list", "--speaker", "Howard Dean", "--format", "json"))
-    assert len(rows) == 2 and {(r["speaker"], r["speaker_kind"]) for r in rows} == {("Howard Dean", "person")}
+    # The headline's quote too: its words are his ("… Howard Dean Tells Democratic Convention").
+    assert len(rows) == 3 and {(r["speaker"], r["speaker_kind"]) for r in rows} == {("Howard Dean", "person")}
     entries = json.loads(run("speakers", "--format", "json"))
-    assert [(e["speaker"], e["kind"], e["quotes"]) for e in entries] == [("Howard Dean", "person", 2)]
+    assert [(e["speaker"], e["kind"], e["quotes"]) for e in entries] == [("Howard Dean", "person", 3)]
     assert [link["reason"] for link in entries[0]["linked"]] == \
         ["an organisation in some articles, a person in others: an article gives the role 'governor'"]

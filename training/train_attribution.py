@@ -6,7 +6,8 @@ Steps, each kept under training/work/attribution/ and skipped when current:
 1. parse: every train and dev article through the bundled Stanza pipeline, pickled
    (the slow part; new models, Stanza or parsing code re-parse);
 2. examples: detection and the sieves on each parse, the candidates of every quote,
-   labelled with the gold source (a candidate overlapping it; "nobody" where gold has none);
+   labelled with the gold source (a candidate overlapping it; "nobody" where gold has none; of
+   several inside one source, those that name its gold speaker, speakers.jsonl);
 3. cross-validation: five folds of train by article, each scored after fitting on the other
    four by re-running attribution with that fold's scorer; the pooled predictions are
    scored by the gold folder's score.py, as is dev with the final scorer;
@@ -26,6 +27,7 @@ import logging
 import os
 import pickle
 import random
+import re
 import subprocess
 import sys
 import time
@@ -105,9 +107,11 @@ def score_module(gold: Path):
 
 
 def gold_quotes(gold: Path, split: str, score) -> dict[str, list[dict]]:
+    """The gold quotes by article, each with its canonical speaker (speakers.jsonl, same order)."""
     out = collections.defaultdict(list)
-    for g in score.read_jsonl(gold / split / "gold.jsonl"):
-        out[Path(g["article"]).stem].append(g)
+    speakers = score.read_jsonl(gold / split / "speakers.jsonl")
+    for g, s in zip(score.read_jsonl(gold / split / "gold.jsonl"), speakers, strict=True):
+        out[Path(g["article"]).stem].append({**g, "speaker": s["speaker"]})
     return out
 
 
@@ -128,8 +132,23 @@ def examples(items: list, golds: dict[str, list[dict]], score) -> list[tuple[str
                 continue
             g = golds[name][matched[index]]
             right = [i for i, o in enumerate(options) if _is_right(o, g, score)]
-            out.append((name, options, right))
+            out.append((name, options, _naming_speaker(options, right, g["speaker"]) or right))
     return out
+
+
+def _naming_speaker(options: list[Candidate], right: list[int], speaker: str | None) -> list[int]:
+    """Of the candidates inside the gold source, those that name its speaker. A long source
+    ("Washington Post columnist Michael Gerson") holds several candidates and all overlap it; the
+    one the index will name must be the person, not the paper."""
+    if not speaker:
+        return []
+    wanted = {w.lower() for w in _name_words(speaker)}
+    return [i for i in right if options[i].mention is not None
+            and wanted & {w.lower() for w in _name_words(options[i].mention.text) if w[:1].isupper()}]
+
+
+def _name_words(text: str) -> list[str]:
+    return [w.strip(".,;:!?()\"'’-") for w in re.sub(r"['’]s\b", "", text).split()]
 
 
 def _is_right(option: Candidate, g: dict, score) -> bool:
@@ -281,6 +300,9 @@ def run(gold: Path, folds: int, jobs: int, install: bool) -> int:
         pooled += predictions(held_out, scorer.Scorer(models[fold].weights, margin))
         log.info("cross-validation: fold %d of %d done", fold + 1, folds)
     print(scored(pooled, gold, "train", score, "cv-train"))
+    # For scripts/eval_cached.py --cv: each train article re-run with the scorer that did not see it.
+    (WORK / "cv-scorers.json").write_text(json.dumps(
+        {"margin": margin, "fold_of": fold_of, "weights": [m.weights for m in models]}, sort_keys=True), encoding="utf-8")
     print(scored(predictions(items["train"], None), gold, "train", score, "sieves-train"))
 
     final = scorer.Scorer(fit_all(data["train"], l2, cache).weights, margin)

@@ -18,6 +18,10 @@ LENGTH_BUCKETS = (1, 3, 8, 20, 50)
 SUBJECT_RELATIONS = ("nsubj", "nsubj:pass", "csubj")
 PARSE_RELATIONS = SUBJECT_RELATIONS + ("obj", "iobj", "obl", "obl:agent", "nmod", "nmod:poss", "appos",
                                        "compound", "conj", "root")
+# How a describing phrase hangs from the name it describes, and how many steps up to look:
+# "Washington Post" -compound-> "columnist" -appos/compound-> "Gerson".
+MODIFIER_RELATIONS = ("compound", "nmod", "nmod:poss", "appos", "amod", "flat")
+MODIFIER_STEPS = 3
 UNRESOLVED = ("unresolved", "resolves:none")
 OWN_CUE_UNREAD = "other-paragraph&own-cue-unread"
 
@@ -192,6 +196,22 @@ def _verb_features(m: Mention, c: Context) -> list[str]:
     return out
 
 
+def _modifies_name(m: Mention, head_token, c: Context) -> bool:
+    """The mention only describes a person named in the same phrase: "Washington Post" in
+    "Washington Post columnist Michael Gerson", "the American Enterprise Institute" in "James
+    Pethokoukis of the American Enterprise Institute", "Google" in "Google's chief, Laszlo Bock"."""
+    tokens = c.doc.tokens
+    token = head_token
+    for _ in range(MODIFIER_STEPS):
+        if token.deprel not in MODIFIER_RELATIONS or token.head is None:
+            return False
+        token = tokens[token.head]
+        for other in c.entities.near(token.index, token.index + 1):
+            if other is not m and other.kind == "name":
+                return True
+    return False
+
+
 def _parse_features(m: Mention, c: Context) -> list[str]:
     """The mention's relation in the parse, and whether its head is a speech verb."""
     tokens = c.doc.tokens
@@ -200,6 +220,8 @@ def _parse_features(m: Mention, c: Context) -> list[str]:
         return []
     relation = head_token.deprel if head_token.deprel in PARSE_RELATIONS else "other"
     out = [f"rel:{relation}"]
+    if _modifies_name(m, head_token, c):
+        out.append(f"modifies-name&kind:{m.kind}")
     if head_token.head is not None and tokens[head_token.head].text.lower() in lexicon.load().speech_verbs:
         out.append(f"rel:{relation}&head-speech-verb")
         if head_token.head in c.quote_of_token:

@@ -13,7 +13,7 @@ from dataclasses import replace
 from .. import lexicon
 from ..records import Attribution, Span
 from ..speakers.mentions import Mention
-from ..speakers.resolution import Entity, campaign_owner, resolve_pronoun
+from ..speakers.resolution import Entity, campaign_owner, office_holder, resolve_pronoun
 from . import resolver
 from .context import Context
 from .findings import Cited, Decided, Finding, Follows, Labelled, NotSpeech
@@ -62,6 +62,12 @@ def _cited(found: Cited, rule: str, index: int, c: Context, earlier: Sequence[De
     span = Span(mention.start, mention.end, mention.text)
     chain = found.why + mention.chain
     if entity is None and mention.kind == "nominal":
+        holder = office_holder(mention, c.entities, c.doc, _recent_speakers(index, c, earlier))
+        if holder is not None:
+            person = c.entities.entities[holder]
+            return Decided(Attribution(person.name, person.kind, span, mention.kind, found.cue, rule,
+                                       chain + (f"'{mention.text}' → {person.name} (speaks for the holder "
+                                                f"of the office)",)), holder, taught)
         owner = campaign_owner(mention, c.entities, c.doc, _recent_speakers(index, c, earlier))
         if owner is not None:
             name = f"{c.entities.entities[owner].name} campaign"

@@ -13,6 +13,8 @@ from ..document import ParsedArticle
 from .mentions import NOMINAL_DETERMINERS, Mention, after_preposition, find_mentions, is_possessive, make_mention
 from .names import name_key, shortens, shouted, strip_article, title_at_token
 
+_WORDS = lexicon.load().word_classes
+
 
 @dataclass
 class Entity:
@@ -374,8 +376,19 @@ def campaign_owner(m: Mention, entities: Entities, doc: ParsedArticle, recent: l
     """The person whose campaign a nominal is: "the Trump campaign", "Mrs. Clinton's campaign",
     "her campaign" (the pronoun resolved as any other). None for "the campaign", whose owner
     the words do not say, and for anything else."""
+    return _owner(m, entities, doc, recent, lexicon.load().campaign_nouns)
+
+
+def office_holder(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int] = ()) -> int | None:
+    """The person whose office speaks: "Gowdy's office", "his office" (word class office_nouns).
+    None for "the office", whose holder the words do not say."""
+    return _owner(m, entities, doc, recent, _WORDS["office_nouns"])
+
+
+def _owner(m: Mention, entities: Entities, doc: ParsedArticle, recent: list[int], nouns: frozenset[str]) -> int | None:
+    """The person a nominal headed by one of nouns belongs to, named or as a possessive pronoun."""
     head = m.end_token - 1
-    if doc.tokens[head].text.lower() not in lexicon.load().campaign_nouns:
+    if doc.tokens[head].text.lower() not in nouns:
         return None
     for x in entities.mentions:
         if x.kind == "name" and x.start_token < head and x.end_token > m.start_token and x.entity is not None:
