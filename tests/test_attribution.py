@@ -175,6 +175,15 @@ def test_a_pronoun_is_not_the_person_its_own_sentence_names_after_it():
     assert "named again later" in overrule_bar(trump, rules)      # "He criticised Trump": he is not Trump
 
 
+def test_a_she_is_never_handed_to_a_man_the_rules_did_not_choose():
+    from quotes.attribution.resolver import overrule_bar
+    rules = attribution.Candidate(None, ["rules-choice"], chosen_by_sieve=True)
+    tom = attribution.Candidate(None, ["kind-agrees", "gender-differs", "full-person", "subject"])
+    assert "other gender" in overrule_bar(tom, rules)         # "she said" is not Tom Ebeling
+    betsy = attribution.Candidate(None, ["kind-agrees", "gender-agrees", "full-person", "subject"])
+    assert overrule_bar(betsy, rules) is None
+
+
 def test_a_noun_in_ly_before_the_cue_is_the_source_not_an_adverb_to_skip():
     text = ("The police have not released the video.\n\n"
             "Scott's family has called on the police to release it \"as a matter of transparency\" on Friday.\n")

@@ -125,10 +125,13 @@ def weigh(pronoun: Mention, rules_entity: int | None, entities: Entities, doc: P
 
 def overrule_bar(candidate: Candidate, rules_choice: Candidate) -> str | None:
     """Why a candidate may not replace the rules' answer however the model weighs it, or None:
-    a pronoun is not handed to a word that may be no one's name, nor to a place."""
+    a pronoun is not handed to a word that may be no one's name, nor to a place, nor to a
+    person of the other gender."""
     features = set(candidate.features)
     if "place" in features:
         return "a place"
+    if "gender-differs" in features:
+        return "of the other gender than the pronoun says (a 'she' is no man the article names)"
     if NAMED_LATER in features:
         return "named again later in the pronoun's own sentence, so someone else ('He criticised Trump')"
     person = any(f.startswith("gender-") for f in features)     # _agreement gives every person one
