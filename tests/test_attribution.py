@@ -184,6 +184,13 @@ def test_a_she_is_never_handed_to_a_man_the_rules_did_not_choose():
     assert overrule_bar(betsy, rules) is None
 
 
+def test_a_first_name_men_and_women_share_says_nothing_of_gender():
+    # Terry Strada is a woman; lexicon/first_names.tsv leaves Terry (and Chris, Kelly, …) out.
+    text = ("Terry Strada, whose husband was killed on Sept. 11, leads a group of victims' families. "
+            "She met the president on Friday.\n\n“We will not give up on this fight,” she said.\n")
+    assert pipeline.extract(text)[0].attribution.speaker == "Terry Strada"
+
+
 def test_a_noun_in_ly_before_the_cue_is_the_source_not_an_adverb_to_skip():
     text = ("The police have not released the video.\n\n"
             "Scott's family has called on the police to release it \"as a matter of transparency\" on Friday.\n")
