@@ -191,6 +191,20 @@ def test_a_first_name_men_and_women_share_says_nothing_of_gender():
     assert pipeline.extract(text)[0].attribution.speaker == "Terry Strada"
 
 
+def test_a_role_word_the_parse_makes_the_subject_gives_the_name_after_it():
+    # The parser heads "Democratic pollster Stan Greenberg" by "pollster"; the name is the speaker.
+    for text, speaker in {"“The numbers are moving our way,” said Democratic pollster Stan Greenberg.": "Stan Greenberg",
+                          "“It was a tough night,” said Montclair State University political scientist Brigid "
+                          "Harrison.": "Brigid Harrison"}.items():
+        a = pipeline.extract(text)[0].attribution
+        assert (a.speaker, a.mention.text) == (speaker, speaker), text
+
+
+def test_a_noun_phrase_read_back_from_its_head_stops_at_the_verb():
+    a = pipeline.extract("“It was a cold night,” said longtime Concord resident.")[0].attribution
+    assert a.mention.text == "longtime Concord resident" and a.speaker is None
+
+
 def test_a_noun_in_ly_before_the_cue_is_the_source_not_an_adverb_to_skip():
     text = ("The police have not released the video.\n\n"
             "Scott's family has called on the police to release it \"as a matter of transparency\" on Friday.\n")

@@ -189,7 +189,11 @@ def parsed_subject(verb: Token, c: Context) -> Mention | None:
     mention = c.entities.by_end_token.get(subject.index) or next(
         iter(c.entities.near(subject.index, subject.index + 1)), None)     # the mention holding it
     if mention is None:
-        mention = nominal(nominal_ending_at(c.doc, subject.index), c)
+        # "said Democratic pollster Stan Greenberg": the parse heads the phrase by its role word;
+        # the name right after it is whom the phrase names.
+        named = c.entities.by_start_token.get(subject.index + 1)
+        mention = named if named is not None and named.kind in ("name", "organisation") \
+            else nominal(nominal_ending_at(c.doc, subject.index), c)
     # A subject right before the verb is one the word-order rules have already judged and
     # declined ("recalled Mr. Obama talking about": an object, which parsers often misread).
     if mention is None or (verb.index - mention.end_token <= 1 and subject.index < verb.index):

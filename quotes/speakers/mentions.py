@@ -365,12 +365,21 @@ def nominal_ending_at(doc: ParsedArticle, last: int, limit: int = NOMINAL_WORDS)
             break
         if word.lower() in NOMINAL_DETERMINERS:
             return make_mention(doc, k, last + 1, "nominal", roles=roles)
-        if not (word.replace("-", "").isalnum() or word in POSSESSIVE) or word.lower() in lexicon.load().not_names:
+        if not (word.replace("-", "").isalnum() or word in POSSESSIVE) or word.lower() in lexicon.load().not_names \
+                or _governs_phrase(tokens[k]):
             break
         first = k
     # No determiner: a bare noun phrase ("Oversight Committee Republicans", "73 percent"),
     # taken from the last boundary. Its head is what matters for the citation.
     return make_mention(doc, first, last + 1, "nominal", roles=roles)
+
+
+def _governs_phrase(token: Token) -> bool:
+    """A verb before a noun phrase is no part of it: "said Concord resident" is "Concord resident".
+    A participle that modifies the noun is ("the newly elected mayor"); without tags, a speech verb."""
+    if token.upos is None:
+        return token.text.lower() in lexicon.load().speech_verbs
+    return token.upos in ("VERB", "AUX") and token.deprel not in ("amod", "compound")
 
 
 def nominal_starting_at(doc: ParsedArticle, first: int, stop: int, limit: int = NOMINAL_WORDS) -> Mention | None:
