@@ -85,6 +85,16 @@ def _settings(lines: list[str]) -> dict[str, int | float]:
     return found
 
 
+def _plural_titles(titles: dict[tuple[str, ...], Title]) -> dict[tuple[str, ...], Title]:
+    """"Professors Foner", "Senators Cruz and Paul": the plural of a one-word title is a title too,
+    never part of a name. It names no role, so "the senators" resolves to no one senator."""
+    plural = {}
+    for (word, *more) in titles:
+        if not more and word.isalpha() and not word.endswith("s") and (word + "s",) not in titles:
+            plural[(word + "s",)] = Title((word + "s",), None, None)
+    return plural
+
+
 WORD_CLASSES = ("be", "passive_auxiliaries", "relative_pronouns", "appositive_openers", "inversion_followers",
                 "subject_clause_openers", "object_pronouns", "clause_ends", "not_verbs", "subordinators",
                 "after_quote_clause_openers", "sentence_final", "determiners", "possessive_marks", "name_particles",
@@ -120,6 +130,7 @@ def load() -> Lexicon:
         title, role, gender = line.split("\t")
         words = tuple(title.split())
         titles[words] = Title(words, None if role == "-" else role, None if gender == "-" else gender)
+    titles.update(_plural_titles(titles))
     pronoun_gender, pronoun_refers = {}, {}
     for line in _lines("pronouns.txt"):
         word, gender, refers = line.split("\t")

@@ -165,6 +165,15 @@ def test_a_campaign_speaks_for_its_candidate_as_an_organisation():
     assert quote.attribution.speaker is None        # whose campaign, the words do not say
 
 
+def test_a_plural_title_is_no_part_of_the_name():
+    text = ("Professors Foner and Alba argue that the census undercounts new arrivals.\n\n"
+            "“Immigrants find work where the jobs are,” said Professor Foner, who teaches at Hunter College.\n")
+    assert quotes.extract(text)[0].attribution.speaker == "Foner"      # not "Professors Foner"
+    from quotes import lexicon
+    titles = lexicon.load().titles
+    assert titles[("professors",)].role is None and titles[("senators",)].role is None   # "the senators" is no one senator
+
+
 def test_an_office_speaks_as_the_person_who_holds_it():
     cases = {"Rep. Trey Gowdy led the inquiry. “The report is final,” Gowdy’s office said on Friday.": "Trey Gowdy",
              "Senator David Vitter was in Baton Rouge. “We will appeal,” his office said.": "David Vitter"}
