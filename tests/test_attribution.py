@@ -184,6 +184,17 @@ def test_a_she_is_never_handed_to_a_man_the_rules_did_not_choose():
     assert overrule_bar(betsy, rules) is None
 
 
+def test_the_explanation_says_why_the_resolver_kept_the_rules_answer():
+    # A model that prefers a man for "she" (as the shipped one did for Tom Ebeling) is held
+    # back by the bar, and --explain says why instead of showing a runner-up with no reason.
+    from quotes.attribution.loglinear import Scorer
+    from quotes.attribution.resolver import Resolver
+    text = ("Hillary Clinton met voters in Iowa. Tom Ebeling, a retired teacher, drove from Chicago to see her.\n\n"
+            "“I have never missed a rally,” she said.\n")
+    a = _pronoun_quote(text, Resolver(Scorer({"gender-differs": 5.0}, margin=0.1)))
+    assert a.speaker == "Hillary Clinton"
+    assert "the rules' answer kept over Tom Ebeling: of the other gender" in a.chain[-1]
+
 def test_a_first_name_men_and_women_share_says_nothing_of_gender():
     # Terry Strada is a woman; lexicon/first_names.tsv leaves Terry (and Chris, Kelly, …) out.
     text = ("Terry Strada, whose husband was killed on Sept. 11, leads a group of victims' families. "

@@ -120,6 +120,8 @@ def weigh(pronoun: Mention, rules_entity: int | None, entities: Entities, doc: P
         why += f", runner-up {_name(runner[0], entities)} {runner[1]:.2f}"
     if decision.replaced:
         why += f" (the rules said {_name(rules_entity, entities)})"
+    elif decision.bar is not None:
+        why += f"; the rules' answer kept over {_name(stands_for[found.index(decision.best)], entities)}: {decision.bar}"
     return Weighed(chosen, decision.replaced, why)
 
 
