@@ -174,6 +174,12 @@ def test_a_plural_title_is_no_part_of_the_name():
     assert titles[("professors",)].role is None and titles[("senators",)].role is None   # "the senators" is no one senator
 
 
+def test_a_headline_title_without_its_period_is_a_title():
+    text = ("OK Gov Fallin: Trump Is ‘Trying To Campaign As A Racial Healer’\n\n"
+            "Oklahoma Gov. Mary Fallin said Sunday that Donald Trump is reaching out to voters of every race.\n")
+    assert quotes.extract(text)[0].attribution.speaker == "Mary Fallin"      # not "OK Gov Fallin"
+
+
 def test_an_office_speaks_as_the_person_who_holds_it():
     cases = {"Rep. Trey Gowdy led the inquiry. “The report is final,” Gowdy’s office said on Friday.": "Trey Gowdy",
              "Senator David Vitter was in Baton Rouge. “We will appeal,” his office said.": "David Vitter"}
