@@ -187,3 +187,18 @@ def test_training_prefers_the_candidate_that_names_the_gold_speaker():
     # No candidate names the speaker (a pronoun source, or no speaker): the caller keeps them all.
     assert _naming_speaker(options, [2], "Michael Gerson") == []
     assert _naming_speaker(options, [0, 1], None) == []
+
+
+def test_the_subject_of_the_verb_a_quote_hangs_from_is_evidence_even_for_an_unlisted_verb():
+    # "fumed" is in no lexicon list; the parse still says the quote is what Smith did with words.
+    doc, spans = parsed("“We are not going anywhere,” fumed Senator John Smith on Tuesday.")
+    collected = []
+    attribution.attribute(doc, spans, collect=collected)
+    smith = next(o for o in collected[0][1] if o.mention is not None and o.mention.text == "Senator John Smith")
+    assert "subject-of-quote-verb&unlisted" in smith.features
+    assert decide.bundled().weights["subject-of-quote-verb&unlisted"] > 0
+    doc, spans = parsed("“We are not going anywhere,” Senator John Smith told the crowd in Ohio.")
+    collected = []
+    attribution.attribute(doc, spans, collect=collected)
+    smith = next(o for o in collected[0][1] if o.mention is not None and o.mention.text == "Senator John Smith")
+    assert "subject-of-quote-verb&listed" in smith.features

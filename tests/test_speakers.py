@@ -327,12 +327,13 @@ def test_every_word_class_in_the_lexicon_is_read_and_a_wrong_name_stops_with_one
         lexicon._word_classes(["be\tis was\twhat"])
 
 
-@pytest.mark.parametrize("text", ["“The bridge will reopen on Monday,” Officials said in a statement.",
-                                  "Another said: “We are not going anywhere.”"])
-def test_capitalised_english_words_no_recogniser_or_title_supports_are_no_speaker(text):
+@pytest.mark.parametrize("text, why", [("“The bridge will reopen on Monday,” Officials said in a statement.",
+                                        "could not be resolved"),      # a plural title: officials, but whose?
+                                       ("Another said: “We are not going anywhere.”", "common_words")])
+def test_capitalised_english_words_no_recogniser_or_title_supports_are_no_speaker(text, why):
     quote = quotes.extract(text)[0]
     assert quote.attribution.speaker is None
-    assert "common_words" in quote.attribution.chain[-1]
+    assert why in quote.attribution.chain[-1]
 
 
 def test_a_name_of_english_words_is_a_speaker_where_the_ner_or_an_earlier_full_name_says_so():
