@@ -180,6 +180,12 @@ def test_a_headline_title_without_its_period_is_a_title():
     assert quotes.extract(text)[0].attribution.speaker == "Mary Fallin"      # not "OK Gov Fallin"
 
 
+def test_a_name_the_tokenizer_splits_at_its_apostrophe_is_one_name():
+    # The tokenizer reads "O’Donnell" as "O" and "’Donnell".
+    quote = quotes.extract("“In retrospect, I don’t think it was,” O’Donnell said.")[0]
+    assert quote.attribution.speaker == "O’Donnell"
+
+
 def test_an_office_speaks_as_the_person_who_holds_it():
     cases = {"Rep. Trey Gowdy led the inquiry. “The report is final,” Gowdy’s office said on Friday.": "Trey Gowdy",
              "Senator David Vitter was in Baton Rouge. “We will appeal,” his office said.": "David Vitter"}

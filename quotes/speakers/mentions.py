@@ -182,6 +182,9 @@ def _take_word(tokens: tuple[Token, ...], run: _Run) -> bool:
     low = token.text.lower()
     if low in lex.speech_verbs and low.endswith(("s", "ed")) and token.text not in lex.organisation_words:
         return False        # a headline: "Lindsey Graham Says", "Chris Christie Calls Hillary Clinton …"
+    if run.name_start is not None and _apostrophe_part(tokens, j):
+        run.end += 1        # "O’Donnell", "D’Souza": the tokenizer split the name at its apostrophe
+        return True
     if _is_capitalised(token) and not (low in lex.not_names and run.name_start is None and j == run.first):
         if run.name_start is None:
             run.name_start = j
@@ -191,6 +194,12 @@ def _take_word(tokens: tuple[Token, ...], run: _Run) -> bool:
         run.end += 1
         return True
     return _take_hyphen(tokens, run) or _take_particle(tokens, run)
+
+
+def _apostrophe_part(tokens: tuple[Token, ...], j: int) -> bool:
+    """Token j is the rest of a name split at its apostrophe: "’Donnell" right after "O"."""
+    text = tokens[j].text
+    return len(text) > 2 and text[0] in "’'" and text[1].isupper() and tokens[j - 1].end == tokens[j].start
 
 
 def _take_hyphen(tokens: tuple[Token, ...], run: _Run) -> bool:
