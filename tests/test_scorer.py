@@ -51,11 +51,12 @@ def test_the_scorer_picks_the_subject_the_sieves_passed_over():
 
 
 def test_a_barred_candidate_leaves_the_sieves_answer_and_says_why():
-    # Without NER "Boston" is a name, and the scorer prefers it; with NER it is a place, which
-    # never replaces the sieves' answer (here: nobody), and --explain says so.
-    text = "“I have heard this before,” Thomas O’Neill told reporters in Boston."
+    # A scorer that prefers places (NER tags "Boston" as one) still never hands a quote to a
+    # place over the sieves' answer (here: nobody, as a handle is no name), and --explain says so.
+    from quotes.attribution.loglinear import Scorer
+    text = "“I have heard this before,” @cityhall_pr told reporters in Boston."
     doc, spans = parsed(text)
-    quotes, _ = attribution.attribute(doc, spans)
+    quotes, _ = attribution.attribute(doc, spans, model=Scorer({"place": 5.0}, margin=0.1))
     a = quotes[0].attribution
     assert a.speaker is None and a.rule == "unattributed"
     assert any("kept the sieves' choice over 'Boston'" in step and "a place" in step for step in a.chain), a.chain

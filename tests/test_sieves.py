@@ -229,9 +229,10 @@ def test_follow_on_paragraph_after_an_attributed_quote():
 
 
 def test_follow_on_paragraph_leaves_a_quote_with_a_cue_of_its_own():
-    # The rules cannot read "Thomas O’Neill told reporters", but the quote is his, not Johnson's.
+    # The rules cannot read "@cityhall_pr told reporters" (a handle is no name), but the quote is
+    # the handle's, not Johnson's.
     text = ("“We will rebuild,” Mayor Brandon Johnson said on Monday.\n\n"
-            "“Every school will reopen,” Thomas O’Neill told reporters.")
+            "“Every school will reopen,” @cityhall_pr told reporters.")
     assert_said(text, "Every school will reopen,", None, "unattributed")
 
 
