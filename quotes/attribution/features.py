@@ -127,8 +127,7 @@ def mention_features(m: Mention, index: int, c: Context, rank: str, previous: in
     if _between_other_quote(m, index, c, side):
         out.append("other-quote-between")
     out += _verb_features(m, c)
-    out += _parse_features(m, c)
-    out += _governs_quote(m, index, c)
+    out += _parse_features(m, index, c)
     return out
 
 
@@ -213,13 +212,12 @@ def _modifies_name(m: Mention, head_token, c: Context) -> bool:
     return False
 
 
-def _governs_quote(m: Mention, index: int, c: Context) -> list[str]:
+def _governs_quote(m: Mention, head_token, index: int, c: Context) -> list[str]:
     """The mention is the subject of the verb the quote hangs from in the parse ("“…,” fumed
     Smith", "Smith riffed: “…”"), whether or not the lexicon lists the verb: evidence of a cue
     that generalises to verbs of saying the lexicon has never seen."""
     tokens = c.doc.tokens
-    head_token = phrase_head(tokens, m.start_token, m.end_token)
-    if head_token is None or head_token.head is None:
+    if head_token.head is None:
         return []
     verb = tokens[head_token.head]
     # "“…,” fumed Senator Smith": parsers often read the subject after the verb as its object.
@@ -233,8 +231,9 @@ def _governs_quote(m: Mention, index: int, c: Context) -> list[str]:
     return ["subject-of-quote-verb", f"subject-of-quote-verb&{'listed' if listed else 'unlisted'}"]
 
 
-def _parse_features(m: Mention, c: Context) -> list[str]:
-    """The mention's relation in the parse, and whether its head is a speech verb."""
+def _parse_features(m: Mention, index: int, c: Context) -> list[str]:
+    """The mention's relation in the parse, whether its head is a speech verb, whether it only
+    describes a name, and whether it is the subject of the verb quote `index` hangs from."""
     tokens = c.doc.tokens
     head_token = phrase_head(tokens, m.start_token, m.end_token)
     if head_token is None or head_token.deprel is None:
@@ -247,4 +246,4 @@ def _parse_features(m: Mention, c: Context) -> list[str]:
         out.append(f"rel:{relation}&head-speech-verb")
         if head_token.head in c.quote_of_token:
             out.append("head-in-quote")
-    return out
+    return out + _governs_quote(m, head_token, index, c)

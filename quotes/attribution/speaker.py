@@ -62,13 +62,14 @@ def _cited(found: Cited, rule: str, index: int, c: Context, earlier: Sequence[De
     span = Span(mention.start, mention.end, mention.text)
     chain = found.why + mention.chain
     if entity is None and mention.kind == "nominal":
-        holder = office_holder(mention, c.entities, c.doc, _recent_speakers(index, c, earlier))
+        recent = _recent_speakers(index, c, earlier)
+        holder = office_holder(mention, c.entities, c.doc, recent)
         if holder is not None:
             person = c.entities.entities[holder]
             return Decided(Attribution(person.name, person.kind, span, mention.kind, found.cue, rule,
                                        chain + (f"'{mention.text}' → {person.name} (speaks for the holder "
                                                 f"of the office)",)), holder, taught)
-        owner = campaign_owner(mention, c.entities, c.doc, _recent_speakers(index, c, earlier))
+        owner = campaign_owner(mention, c.entities, c.doc, recent)
         if owner is not None:
             name = f"{c.entities.entities[owner].name} campaign"
             return Decided(Attribution(name, "organisation", span, mention.kind, found.cue, rule,
