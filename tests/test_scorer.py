@@ -203,3 +203,21 @@ def test_the_subject_of_the_verb_a_quote_hangs_from_is_evidence_even_for_an_unli
     attribution.attribute(doc, spans, collect=collected)
     smith = next(o for o in collected[0][1] if o.mention is not None and o.mention.text == "Senator John Smith")
     assert "subject-of-quote-verb&listed" in smith.features
+
+
+def test_the_verb_an_unlisted_speaker_is_subject_of_is_recorded_as_the_cue():
+    # No lexicon lists "beamed"; the scorer finds Hartley, and the parse names the verb he used.
+    text = "Supporters packed the gym.\n\n“This is fantastic!” beamed Donald Hartley, a retired teacher from Mason City."
+    doc, spans = parsed(text)
+    quotes, _ = attribution.attribute(doc, spans)
+    assert quotes[0].attribution.speaker == "Donald Hartley"
+    cue = quotes[0].attribution.cue
+    assert cue is not None and text[cue.start:cue.end] == "beamed"
+
+
+def test_a_particle_stays_with_its_parsed_cue():
+    text = "The debate ran late.\n\n“Nobody believes that,” Senator Maria Lopez shot back on Tuesday."
+    doc, spans = parsed(text)
+    quotes, _ = attribution.attribute(doc, spans)
+    assert quotes[0].attribution.speaker == "Maria Lopez"
+    assert quotes[0].attribution.cue is not None and quotes[0].attribution.cue.text == "shot back"

@@ -7,7 +7,7 @@ passive ("was criticised by") takes its agent, not its subject.
 from __future__ import annotations
 
 from .. import lexicon
-from ..document import Token
+from ..document import Token, phrase_head
 from ..records import Span
 from ..speakers.mentions import NOMINAL_DETERMINERS, Mention, after_preposition
 from ..speakers.resolution import document_author
@@ -169,3 +169,43 @@ def _noun_not_verb(window: list[Token], k: int, c: Context) -> bool:
 
 def _organisation_before(mention: Mention, c: Context) -> bool:
     return any(e.kind == "organisation" and e.first_seen < mention.start for e in c.entities.entities)
+
+
+CUE_SUBJECT_RELATIONS = ("nsubj", "nsubj:pass", "csubj")
+PARTICLE_RELATIONS = ("compound:prt", "advmod")
+VERB_PARTICLES = _WORDS["verb_particles"]
+NAME_PARTS = ("appos", "flat")
+
+
+def parsed_cue(mention: Mention, index: int, c: Context) -> Span | None:
+    """The verb the mention is the subject of, as the quote's speech cue, where it shares a
+    sentence with the quote: "“This is fantastic!” beamed Donald Hartley", "Christie gloated: “…”".
+    Verbs of saying outnumber any list; the parse names the one the writer used. A particle
+    stays with its verb ("shot back", "pointed out"). None without a parse, or where the
+    mention is no verb's subject.
+    """
+    tokens = c.doc.tokens
+    head = phrase_head(tokens, mention.start_token, mention.end_token)
+    if head is None or head.head is None:
+        return None
+    while head.deprel in NAME_PARTS and head.head is not None:
+        head = tokens[head.head]     # "Jenna Golden, Twitter's director, said": the name is an apposition
+    if head.head is None:
+        return None
+    verb = tokens[head.head]
+    # "“…,” fumed Senator Smith": parsers often read the subject after the verb as its object.
+    inverted = head.deprel == "obj" and c.end_token[index] <= verb.index < head.index
+    if (head.deprel not in CUE_SUBJECT_RELATIONS and not inverted) or verb.upos != "VERB" \
+            or verb.index in c.quote_of_token:
+        return None
+    first, last = tokens[c.first_token[index]], tokens[c.end_token[index] - 1]
+    listed = verb.text.lower() in lexicon.load().speech_verbs
+    # A verb of saying may sit in the sentence before or after ("…,” he said. Then, “…”);
+    # any other verb only in the quote's own sentence.
+    if not (first.sentence - listed <= verb.sentence <= last.sentence + listed):
+        return None
+    end = verb
+    for d in c.dependents.get(verb.index, ()):
+        if d.deprel in PARTICLE_RELATIONS and d.index == end.index + 1 and d.text.lower() in VERB_PARTICLES:
+            end = d
+    return Span(verb.start, end.end, c.doc.text[verb.start:end.end])

@@ -26,7 +26,7 @@ from ..records import Attribution, Span
 from ..speakers.mentions import Mention
 from .context import Context, after, before
 from .loglinear import MIN_PROBABILITY, Candidate, Decision, Scorer, ScorerError, from_file  # noqa: F401
-from .cues import cues_with_mentions
+from .cues import cues_with_mentions, parsed_cue
 from .features import (OWN_CUE_UNREAD, QUESTION_CUE, UNRESOLVED, in_reach, mention_features, quote_features,
                        side_ranks, unread_cue)
 from .findings import Cited, Decided, rule_name
@@ -197,5 +197,10 @@ def weigh(decided: Decided, options: list[Candidate], cues: dict[tuple[int, int]
         return Decided(Attribution(None, None, None, None, None, "scorer", (why,), round(best_p, 3), alternatives))
     key = (best.mention.start, best.mention.end)
     # The quote's speech cue stays the sieves' where the chosen mention has none of its own.
-    chosen = speaker(Cited(replace(best.mention), cues.get(key) or sieves.cue, (why,)), "scorer", index, c, earlier)
+    cue, whys = cues.get(key), (why,)
+    if cue is None:
+        cue = parsed_cue(best.mention, index, c)
+        if cue is not None:
+            whys += (f"cue '{cue.text}': the verb '{best.mention.text}' is the subject of in the parse",)
+    chosen = speaker(Cited(replace(best.mention), cue or sieves.cue, whys), "scorer", index, c, earlier)
     return replace(chosen, attribution=replace(chosen.attribution, score=round(best_p, 3), alternatives=alternatives))
