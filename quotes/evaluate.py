@@ -13,6 +13,12 @@ The judgements are those of PolNeAR's score.py, so the figures agree with it:
   (a gold quote with no source wants no mention);
 - entity: where the gold source has a name token, the predicted speaker or mention contains it;
 - end to end: a prediction counts only when matched with the right mention.
+Where the folder also holds `speakers.jsonl` (one line per gold quote, in gold.jsonl's order, with
+the quote's canonical `speaker`, as PolNeAR's do), two speaker figures are added, with the
+judgement of PolNeAR's score_speakers.py (names equal ignoring case, spacing, quote-mark shapes
+and a leading "the"): name accuracy over every matched quote whose gold speaker is known, and
+speaker resolution *given the right mention*, the second stage's own accuracy (the mention "he"
+was right; was he resolved to the right person?), broken down by the kind of gold source.
 Beyond score.py it breaks the attribution down by the rule that decided it, by the kind of
 mention chosen, and by what the scorer did, so a change can be judged by where it helps.
 """
@@ -44,13 +50,23 @@ class Tally:
     entity_eligible: int = 0
     entity: int = 0
     gold: int = 0
+    named_eligible: int = 0     # matched quotes whose gold speaker is known (speakers.jsonl)
+    named: int = 0              # ... and the predicted speaker is that name
+    resolved_eligible: int = 0  # ... of those, the ones with the right mention
+    resolved: int = 0
 
-    def add(self, mention_ok: bool, entity_ok: bool | None) -> None:
+    def add(self, mention_ok: bool, entity_ok: bool | None, name_ok: bool | None = None) -> None:
         self.matched += 1
         self.mention += mention_ok
         if entity_ok is not None:
             self.entity_eligible += 1
             self.entity += entity_ok
+        if name_ok is not None:
+            self.named_eligible += 1
+            self.named += name_ok
+            if mention_ok:
+                self.resolved_eligible += 1
+                self.resolved += name_ok
 
 
 @dataclass
@@ -71,6 +87,9 @@ class Evaluation:
         return {"quotes_p": p, "quotes_r": r, "quotes_f1": f, "end2end_p": e2e[0], "end2end_r": e2e[1],
                 "end2end_f1": e2e[2], "mention": right / matched if matched else 0.0,
                 "entity": self.overall.entity / self.overall.entity_eligible if self.overall.entity_eligible else 0.0,
+                "name": self.overall.named / self.overall.named_eligible if self.overall.named_eligible else 0.0,
+                "resolution": (self.overall.resolved / self.overall.resolved_eligible
+                               if self.overall.resolved_eligible else 0.0),
                 "exact": self.exact / matched if matched else 0.0}
 
 
@@ -99,16 +118,50 @@ def _read_jsonl(path: Path) -> list[dict]:
 
 
 def load_gold(gold_dir: Path) -> tuple[dict[str, list[dict]], dict[str, str]]:
-    """Gold quotes by article name, and the article texts."""
+    """Gold quotes by article name, and the article texts. Where speakers.jsonl is there, each gold
+    quote also holds its canonical "speaker" (None: the annotators could name nobody)."""
     if not (gold_dir / "gold.jsonl").is_file():
         raise GoldError(f"{gold_dir}: no gold.jsonl (a gold folder holds gold.jsonl and text/NAME.txt)")
     texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted((gold_dir / "text").glob("*.txt"))}
     golds: dict[str, list[dict]] = {name: [] for name in texts}
-    for g in _read_jsonl(gold_dir / "gold.jsonl"):
+    rows = _read_jsonl(gold_dir / "gold.jsonl")
+    for g in rows:
         if not all(isinstance(g.get(k), int) for k in ("start", "end")) or "article" not in g:
             raise GoldError(f"{gold_dir / 'gold.jsonl'}: a gold quote without article, start and end: {str(g)[:80]}")
         golds.setdefault(Path(str(g["article"])).stem, []).append(g)
+    if (gold_dir / "speakers.jsonl").is_file():
+        _add_speakers(rows, _read_jsonl(gold_dir / "speakers.jsonl"), gold_dir / "speakers.jsonl")
     return golds, texts
+
+
+def _add_speakers(rows: list[dict], speakers: list[dict], path: Path) -> None:
+    """Each gold quote's canonical speaker, from the line of speakers.jsonl in the same place."""
+    if len(speakers) != len(rows):
+        raise GoldError(f"{path}: {len(speakers)} lines, gold.jsonl has {len(rows)}")
+    for number, (g, s) in enumerate(zip(rows, speakers), 1):
+        if (s.get("article"), s.get("start"), s.get("end")) != (g["article"], g["start"], g["end"]):
+            raise GoldError(f"{path}, line {number}: not the quote on line {number} of gold.jsonl")
+        g["speaker"] = s.get("speaker")
+
+
+QUOTE_MARK_SHAPES = str.maketrans({**dict.fromkeys("‘’‚‛′`´", "'"), **dict.fromkeys("“”„‟″«»", '"')})
+
+
+def comparable_name(name) -> str:
+    """A speaker name as PolNeAR's score_speakers.py compares it: case, spacing, quote-mark shapes
+    and a leading "the" ignored ('' for none)."""
+    if not isinstance(name, str):
+        return ""
+    import unicodedata
+    folded = " ".join(unicodedata.normalize("NFC", name).translate(QUOTE_MARK_SHAPES).split()).casefold()
+    return folded[4:] if folded.startswith("the ") else folded
+
+
+def name_right(predicted: dict, gold: dict) -> bool | None:
+    """The predicted speaker is the gold quote's canonical speaker; None where that is unknown."""
+    if not gold.get("speaker"):
+        return None
+    return comparable_name(predicted.get("speaker")) == comparable_name(gold["speaker"]) != ""
 
 
 def _overlap(a: dict, b: dict) -> int:
@@ -186,12 +239,12 @@ def evaluate(predictions: list[dict], golds: dict[str, list[dict]], texts: dict[
             result.by_source_kind.setdefault(SOURCE_KINDS.get(g.get("source_kind"), "other"), Tally()).gold += 1
         for i, j in match(predicted, gold):
             p, g = predicted[i], gold[j]
-            ok, entity_ok = mention_right(p.get("speaker_mention"), g), entity_right(p, g)
+            judged = (mention_right(p.get("speaker_mention"), g), entity_right(p, g), name_right(p, g))
             result.exact += _strip(texts[name], p["start"], p["end"]) == _strip(texts[name], g["start"], g["end"])
-            result.overall.add(ok, entity_ok)
-            result.by_source_kind[SOURCE_KINDS.get(g.get("source_kind"), "other")].add(ok, entity_ok)
-            result.by_rule.setdefault(str(p.get("rule", "?")), Tally()).add(ok, entity_ok)
-            result.by_mention_kind.setdefault(str(p.get("mention_kind") or "none"), Tally()).add(ok, entity_ok)
+            result.overall.add(*judged)
+            result.by_source_kind[SOURCE_KINDS.get(g.get("source_kind"), "other")].add(*judged)
+            result.by_rule.setdefault(str(p.get("rule", "?")), Tally()).add(*judged)
+            result.by_mention_kind.setdefault(str(p.get("mention_kind") or "none"), Tally()).add(*judged)
     return result
 
 
@@ -212,12 +265,19 @@ def report(result: Evaluation, name: str) -> str:
               f"   correct {result.overall.mention}",
               f"exact span, of matched:   {_rate(result.exact, result.overall.matched)}",
               f"mention accuracy:         {_rate(result.overall.mention, result.overall.matched)}",
-              f"entity accuracy:          {_rate(result.overall.entity, result.overall.entity_eligible)}",
-              ""]
-    lines.append(f"{'gold source kind':22s}{'gold':>6s}  {'recall':20s}{'mention':20s}entity")
+              f"entity accuracy:          {_rate(result.overall.entity, result.overall.entity_eligible)}"]
+    speakers = result.overall.named_eligible > 0
+    if speakers:
+        lines += [f"name accuracy:            {_rate(result.overall.named, result.overall.named_eligible)}"
+                  "   (speakers.jsonl)",
+                  f"speaker, right mention:   {_rate(result.overall.resolved, result.overall.resolved_eligible)}"
+                  "   (resolution given the right mention)"]
+    lines += ["", f"{'gold source kind':22s}{'gold':>6s}  {'recall':20s}{'mention':20s}{'entity':20s}"
+              + ("speaker | right mention" if speakers else "")]
     for kind, t in sorted(result.by_source_kind.items(), key=lambda x: -x[1].gold):
-        lines.append(f"  {kind:20s}{t.gold:6d}  {_rate(t.matched, t.gold):20s}{_rate(t.mention, t.matched):20s}"
-                     f"{_rate(t.entity, t.entity_eligible)}")
+        lines.append((f"  {kind:20s}{t.gold:6d}  {_rate(t.matched, t.gold):20s}{_rate(t.mention, t.matched):20s}"
+                      f"{_rate(t.entity, t.entity_eligible):20s}"
+                      + (_rate(t.resolved, t.resolved_eligible) if speakers else "")).rstrip())
     for title, table in (("rule that decided", result.by_rule), ("mention kind chosen", result.by_mention_kind)):
         lines += ["", f"{title:30s}{'matched':>8s}  {'mention right':20s}entity right"]
         for key, t in sorted(table.items(), key=lambda x: -x[1].matched):
@@ -228,6 +288,20 @@ def report(result: Evaluation, name: str) -> str:
 
 
 def read_predictions(path: Path) -> list[dict]:
+    """`quotes extract` JSON Lines, or the JSON list `quotes list --format json` prints (whose
+    speakers are the index's, linked across articles)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise GoldError(f"cannot read {path}: {error}") from error
+    if text.lstrip().startswith("["):
+        try:
+            rows = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise GoldError(f"{path}: not a JSON list ({error.msg})") from error
+        if not all(isinstance(row, dict) for row in rows):
+            raise GoldError(f"{path}: a JSON list whose items are not all objects")
+        return rows
     return _read_jsonl(path)
 
 
@@ -242,12 +316,19 @@ def command(predictions, gold_dir, as_json):
     GOLD_DIR holds gold.jsonl (article, start, end, source, source_kind,
     source_name per gold quote) and text/NAME.txt, as PolNeAR's folders do.
     Prints quote P/R/F1, attribution accuracy, and breakdowns by gold source
-    kind, by the rule that decided and by the kind of mention chosen.
+    kind, by the rule that decided and by the kind of mention chosen. Where
+    GOLD_DIR also holds speakers.jsonl (each gold quote's canonical speaker),
+    it adds name accuracy and the speaker accuracy given the right mention.
+    PRED may also be the JSON list `quotes list --format json` prints, whose
+    speakers are the index's, linked across articles.
 
     \b
     Example:
       quotes extract ../shared/eval/polnear/dev/text > pred.jsonl
       quotes evaluate pred.jsonl ../shared/eval/polnear/dev
+      quotes index ../shared/eval/polnear/dev/text --db dev.db
+      quotes list --db dev.db --format json > rows.json
+      quotes evaluate rows.json ../shared/eval/polnear/dev
     """
     gold = Path(gold_dir)
     try:
@@ -260,8 +341,11 @@ def command(predictions, gold_dir, as_json):
         fail(str(error))
     result = evaluate(found, golds, texts)
     if as_json:
+        by_kind = {kind: {"matched": t.matched, "mention": t.mention, "named": t.named, "named_of": t.named_eligible,
+                          "resolved": t.resolved, "resolved_of": t.resolved_eligible}
+                   for kind, t in sorted(result.by_source_kind.items())}
         click.echo(json.dumps({"scores": result.scores(), "predicted": result.predicted, "gold": result.gold,
-                               "matched": result.overall.matched}, indent=2))
+                               "matched": result.overall.matched, "by_source_kind": by_kind}, indent=2))
     else:
         click.echo(report(result, gold.resolve().name))
 

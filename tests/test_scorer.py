@@ -133,6 +133,50 @@ def test_evaluate_scores_mentions_as_polnear_does(tmp_path):
     assert report(result, "gold").splitlines()[-1].endswith("end2end F1=0.50")
 
 
+def _gold_with_speakers(tmp_path, speakers):
+    gold_dir = tmp_path / "gold"
+    (gold_dir / "text").mkdir(parents=True)
+    text = "“We are ready,” Mayor Brandon Johnson said. “We are not,” he added. “Ask them,” a resident said."
+    (gold_dir / "text" / "a.txt").write_text(text, encoding="utf-8")
+    gold = [{"article": "a", "start": 1, "end": 14, "source": {"start": 16, "end": 37}, "source_kind": "name"},
+            {"article": "a", "start": 45, "end": 56, "source": {"start": 58, "end": 60}, "source_kind": "pronoun"},
+            {"article": "a", "start": 69, "end": 78, "source": {"start": 80, "end": 90}, "source_kind": "nominal"}]
+    (gold_dir / "gold.jsonl").write_text("".join(json.dumps(g) + "\n" for g in gold))
+    lines = [{"article": g["article"], "start": g["start"], "end": g["end"], "speaker": s} for g, s in zip(gold, speakers)]
+    (gold_dir / "speakers.jsonl").write_text("".join(json.dumps(x) + "\n" for x in lines))
+    return gold_dir
+
+
+def test_evaluate_scores_the_speaker_given_the_right_mention_where_the_gold_names_speakers(tmp_path):
+    # The pronoun's mention is right but resolved to the wrong man: a second-stage error. The
+    # nominal's mention is wrong: it counts against name accuracy, not against resolution.
+    gold_dir = _gold_with_speakers(tmp_path, ["Brandon Johnson", "Brandon Johnson", "Ana Ruiz"])
+    predictions = [
+        {"article": "a", "start": 1, "end": 14, "speaker": "the  brandon johnson", "speaker_mention": {"start": 22, "end": 37}},
+        {"article": "a", "start": 45, "end": 56, "speaker": "Bill Daley", "speaker_mention": {"start": 58, "end": 60}},
+        {"article": "a", "start": 69, "end": 78, "speaker": None, "speaker_mention": None}]
+    result = evaluate(predictions, *load_gold(gold_dir))
+    assert (result.overall.named, result.overall.named_eligible) == (1, 3)
+    assert (result.overall.resolved, result.overall.resolved_eligible) == (1, 2)
+    assert (result.by_source_kind["pronoun"].resolved, result.by_source_kind["pronoun"].resolved_eligible) == (0, 1)
+    assert "speaker, right mention:   0.500 (1/2)" in report(result, "gold")
+
+
+def test_evaluate_reads_the_rows_quotes_list_prints_and_refuses_misaligned_speakers(tmp_path):
+    gold_dir = _gold_with_speakers(tmp_path, ["Brandon Johnson", "Brandon Johnson", None])
+    rows = tmp_path / "rows.json"
+    rows.write_text(json.dumps([{"article": "a", "start": 1, "end": 14, "speaker": "Brandon Johnson",
+                                 "speaker_mention": {"start": 22, "end": 37}}]))
+    result = subprocess.run([sys.executable, "-m", "quotes.evaluate", str(rows), str(gold_dir), "--json"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["scores"]["name"] == 1.0
+    (gold_dir / "speakers.jsonl").write_text(json.dumps({"article": "a", "start": 0, "end": 3, "speaker": None}) + "\n")
+    result = subprocess.run([sys.executable, "-m", "quotes.evaluate", str(rows), str(gold_dir)],
+                            capture_output=True, text=True)
+    assert result.returncode != 0 and "speakers.jsonl: 1 lines, gold.jsonl has 3" in result.stderr
+
+
 def test_python_dash_m_quotes_evaluate_is_the_command():
     result = subprocess.run([sys.executable, "-m", "quotes.evaluate", "--help"], capture_output=True, text=True)
     assert result.returncode == 0 and "PRED.jsonl GOLD_DIR" in result.stdout
