@@ -14,6 +14,7 @@ from .mentions import NOMINAL_DETERMINERS, Mention, after_preposition, find_ment
 from .names import name_key, shortens, shouted, strip_article, title_at_token
 
 _WORDS = lexicon.load().word_classes
+APPOSITIVE_ENDS = (",", ".", ";")
 
 
 @dataclass
@@ -293,14 +294,18 @@ def _add_appositive_roles(doc: ParsedArticle, mentions: list[Mention], entities:
             continue
         if tokens[m.end_token].text != "," or tokens[m.end_token + 1].text.lower() not in ("the", "a", "an"):
             continue
-        k = m.end_token + 2
-        while k < len(tokens) and k < m.end_token + 8 and tokens[k].text not in (",", ".", ";"):
+        end = m.end_token + 2
+        while end < len(tokens) and end < m.end_token + 8 and tokens[end].text not in APPOSITIVE_ENDS:
+            end += 1
+        if end >= len(tokens) or tokens[end].text not in APPOSITIVE_ENDS \
+                or any(t.upos in ("VERB", "AUX") for t in tokens[m.end_token + 2:end]):
+            continue    # "At a press conference in Chelsea, the mayor also said": a subject, not an appositive
+        for k in range(m.end_token + 2, end):
             title = title_at_token(tokens, k)
             if title and title[1].role:
                 entities[m.entity].roles.add(title[1].role)
                 entities[m.entity].gender = entities[m.entity].gender or title[1].gender
                 break
-            k += 1
 
 
 def resolve_nominal(m: Mention, mentions: list[Mention], entities: list[Entity]) -> None:
