@@ -141,6 +141,9 @@ SPEAKER_CASES = [
      "Last week, the F.B.I. director, James B. Comey, recommended that no criminal charges be filed against "
      "Mrs. Clinton, but he called her actions ''extremely careless.'' The investigation ended.",
      "extremely careless.", "James B. Comey"),
+    ("a surname finds the full name that ends in a generational suffix",
+     "Adm. Harry B. Harris Jr. leads the Pacific Command. Reporters met him on Monday. "
+     "“We will sail where the law allows,” Harris said.", "We will sail where the law allows,", "Harry B. Harris Jr."),
     ("a role after a comma is an appositive only where the phrase closes: here it is the next clause's subject",
      "Mayor Bill de Blasio visited the scene. At a press conference in Chelsea, the mayor also said the blast "
      "was “an intentional act.”", "an intentional act.", "Bill de Blasio"),

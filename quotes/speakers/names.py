@@ -45,6 +45,16 @@ def name_key(name: str) -> str:
 
 
 _NAME_SPACE = re.compile(r"[.\s]+")
+NAME_SUFFIXES = _WORDS["name_suffixes"]
+
+
+def key_words(name: str) -> list[str]:
+    """The words of a name's key without a generational suffix: "Harry B. Harris Jr." is
+    ['harry', 'b', 'harris'], so its surname is Harris, as "Admiral Harris" says."""
+    words = name_key(name).split()
+    while len(words) > 1 and words[-1].strip(",") in NAME_SUFFIXES:
+        words = words[:-1]
+    return words
 
 
 def title_at_token(tokens: tuple[Token, ...], i: int) -> tuple[int, lexicon.Title] | None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from .. import lexicon
 from ..document import ParsedArticle
 from .mentions import NOMINAL_DETERMINERS, Mention, after_preposition, find_mentions, is_possessive, make_mention
-from .names import name_key, shortens, shouted, strip_article, title_at_token
+from .names import key_words, name_key, shortens, shouted, strip_article, title_at_token
 
 _WORDS = lexicon.load().word_classes
 APPOSITIVE_ENDS = (",", ".", ";")
@@ -176,12 +176,12 @@ def _match_full_name(entities: list[Entity], name: str) -> int | None:
     """An entity with the same full name, the same surname and a compatible first name, or a
     name of two or more words that is the end of the other ("Wasserman Schultz" and "Debbie
     Wasserman Schultz")."""
-    parts = name_key(name).split()
+    parts = key_words(name)
     for index, entity in enumerate(entities):
         if entity.kind != "person":
             continue
         for form in entity.forms:
-            other = name_key(form).split()
+            other = key_words(form)
             if other == parts:
                 return index
             if len(other) > 1 and other[-1] == parts[-1] and (other[0] == parts[0] or other[0][0] == parts[0][0]
@@ -210,7 +210,7 @@ class _NameWords:
         self.ranks: dict[str, dict[int, int]] = {}
 
     def add(self, entity: int, form: str) -> None:
-        key = name_key(form).split()
+        key = key_words(form)
         if not key:
             return
         places = [(key[-1], 0)]
