@@ -257,6 +257,13 @@ def test_sentence_subject_a_sentence_with_no_speech_cue():
                 "the hateful ideology of radical Islam.", "Donald Trump", "sentence-subject")
 
 
+def test_the_words_of_a_question_put_to_the_speaker_are_not_his():
+    # The reporter's words in the question; the scorer may not give them to Johnson.
+    a = attribution_of("When asked at a news conference about federal agents who are presumably “taking orders,” "
+                       "Johnson replied: “Yeah, and I don’t take orders from the federal government.”", "taking orders,")
+    assert a.speaker is None and any("asks, and has no speaker" in step for step in a.chain), a.chain
+
+
 def test_sentence_subject_leaves_the_words_of_another_clause():
     # The commuters' name for the station, not the mayor's words.
     assert_said("Mayor Brandon Johnson toured the station, which commuters call “the dungeon.”",

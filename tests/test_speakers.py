@@ -412,8 +412,28 @@ def test_a_headline_that_reads_a_person_as_an_organisation_lists_one_speaker_of_
                                             "governor of Vermont, proclaimed to a cheering crowd on Tuesday."})
     rows = json.loads(run("list", "--speaker", "Howard Dean", "--format", "json"))
     # The headline's quote too: its words are his ("… Howard Dean Tells Democratic Convention").
-    assert len(rows) == 3 and {(r["speaker"], r["speaker_kind"]) for r in rows} == {("Howard Dean", "person")}
+    # ("the ultimate public health crisis", the first of two quotes before his name, is left
+    # unattributed: with the GloVe tagger's parse the sentence's subject "Guns" weighs as much.)
+    assert {r["text"] for r in rows} == {"The Ultimate Public Health Crisis,", "stunt children’s growth,"}
+    assert {(r["speaker"], r["speaker_kind"]) for r in rows} == {("Howard Dean", "person")}
     entries = json.loads(run("speakers", "--format", "json"))
-    assert [(e["speaker"], e["kind"], e["quotes"]) for e in entries] == [("Howard Dean", "person", 3)]
+    assert [(e["speaker"], e["kind"], e["quotes"]) for e in entries] == [("Howard Dean", "person", 2)]
     assert [link["reason"] for link in entries[0]["linked"]] == \
         ["an organisation in some articles, a person in others: an article gives the role 'governor'"]
+
+
+@pytest.mark.parametrize("forms, tagged, is_name", [
+    (["DEMOGRAPHICS FAVOR CRUZ"], True, False),              # a heading in capitals the NER took for a person
+    (["Trump Addresses Munich Attack"], True, False),        # a Title Case line
+    (["Officials"], False, False),                           # English words nobody recognised
+    (["HILLARY RODHAM CLINTON"], True, True),                # a name in capitals
+    (["Martin Luther King Jr."], True, True),
+    (["Mary Grace Long"], True, True),
+])
+def test_a_line_of_text_is_no_speaker_name(forms, tagged, is_name):
+    from collections import Counter
+
+    from quotes.attribution.speaker import _not_a_name
+    from quotes.speakers.resolution import Entity
+    entity = Entity("person", forms=Counter(forms), tagged_person=tagged)
+    assert (_not_a_name(entity) is None) == is_name

@@ -101,8 +101,8 @@ def run_syntax(args: argparse.Namespace, step: str) -> None:
     """One model of train_syntax.py; --fresh deletes only that model's run, not the shared data."""
     work = args.work / "syntax"
     model = SYNTAX_STEPS[step]
-    tagger = train_syntax.TaggerConfig(steps=args.pos_steps)
-    # The parser reads GloVe vectors (issue 29); the bundled tagger was trained without them.
+    # The tagger and the parser read the GloVe vectors (issue 29).
+    tagger = train_syntax.TaggerConfig(steps=args.pos_steps, pretrain=str(vectors(args)))
     parser = train_syntax.ParserConfig(steps=args.depparse_steps, pretrain=str(vectors(args)))
     run_dir = work / "runs" / (tagger if model == "tagger" else parser).run
     if args.fresh and run_dir.exists():

@@ -27,8 +27,9 @@ from ..speakers.mentions import Mention
 from .context import Context, after, before
 from .loglinear import MIN_PROBABILITY, Candidate, Decision, Scorer, ScorerError, from_file  # noqa: F401
 from .cues import cues_with_mentions, parsed_cue
-from .features import (OWN_CUE_UNREAD, QUESTION_CUE, UNRESOLVED, in_reach, mention_features, quote_features,
-                       side_ranks, unread_cue)
+from .features import (OWN_CUE_UNREAD, QUESTION_CUE, QUESTION_VERBS, UNNAMED_SUBJECT_CUE, UNRESOLVED, in_reach,
+                       mention_features, quote_features, side_ranks, unread_cue)
+from .subjects import unnamed_subject
 from .findings import Cited, Decided, rule_name
 from .speaker import speaker
 
@@ -45,7 +46,9 @@ def overrule_bar(candidate: Candidate, sieves_choice: Candidate) -> str | None:
         return "the scorer never takes away a speaker the sieves found" if sieves_choice.mention else None
     if sieves_choice.mention is None and QUESTION_CUE in sieves_choice.features:
         # “When asked about agents “taking orders,” Johnson replied”: the words are the question's.
-        return "the nearest speech cue before the quote has no speaker (a question put to someone)"
+        return "the nearest speech cue before the quote asks, and has no speaker (a question put to someone)"
+    if sieves_choice.mention is None and UNNAMED_SUBJECT_CUE in sieves_choice.features:
+        return "the nearest speech cue before the quote has a subject the article does not name"
     if "place" in features:
         return "a place"
     if "other-paragraph" in features and "previous-speaker" not in features:
@@ -117,7 +120,9 @@ def candidates(index: int, c: Context, earlier: Sequence[Decided], decided: Attr
 def _cue_subjects(index: int, c: Context) -> tuple[CueSubjects, dict[tuple[int, int], Span], list[str]]:
     """The subjects of the three nearest speech cues after and before the quote, each with where
     it was found ('cue-after:1': the first cue after the quote) and its cue; and the windows
-    ('cue-after', 'cue-before') whose nearest cue has a subject nobody could read."""
+    ('cue-after', 'cue-before') whose nearest cue has a subject nobody could read (and for the cue
+    before the quote, why where it can be told: 'question-before', a verb of asking;
+    'unnamed-subject-before', a subject in the parse that no mention holds)."""
     found: CueSubjects = {}
     cues: dict[tuple[int, int], Span] = {}
     windows = (("cue-after", after(index, c), False), ("cue-before", before(index, c, through_quotes=True), True))
@@ -126,6 +131,11 @@ def _cue_subjects(index: int, c: Context) -> tuple[CueSubjects, dict[tuple[int, 
         found_cues = cues_with_mentions(window, c, nearest_last)
         if found_cues and found_cues[0][1] is None:
             unread.append(where)
+            cue = found_cues[0][0]
+            if where == "cue-before" and cue.text.lower() in QUESTION_VERBS:
+                unread.append("question-before")
+            elif where == "cue-before" and unnamed_subject(_token_at(cue.start, c), c):
+                unread.append("unnamed-subject-before")
         subjects = [(cue, m) for cue, m in found_cues if m is not None]
         for rank, (cue, m) in enumerate(subjects[:3], 1):
             key = (m.start, m.end)
@@ -153,6 +163,11 @@ def _mention_for_span(decided: Attribution, c: Context) -> Mention:
     last = max(first + 1, bisect.bisect_left(tokens, span.end, key=_token_start))
     return Mention(first, last, span.start, span.end, span.text, decided.mention_kind or "name",
                    c.doc.tokens[first].sentence)
+
+
+def _token_at(start: int, c: Context) -> Token:
+    """The token starting at character `start` (a cue's first word)."""
+    return c.doc.tokens[bisect.bisect_left(c.doc.tokens, start, key=_token_start)]
 
 
 def _token_start(token: Token) -> int:

@@ -12,6 +12,8 @@ from ..speakers.mentions import Mention
 from ..speakers.resolution import resolve_pronoun
 from .context import Context
 
+_WORDS = lexicon.load().word_classes
+
 REACH = lexicon.load().settings["reach"]     # tokens either side of a quote where a mention can be its source
 DISTANCE_BUCKETS = (0, 2, 5, 10, 20, 40)
 LENGTH_BUCKETS = (1, 3, 8, 20, 50)
@@ -31,7 +33,13 @@ def unread_cue(where: str) -> str:
     return f"nobody&{where}:1:no-subject"
 
 
-QUESTION_CUE = unread_cue("cue-before")
+# The nearest cue before the quote is a verb of asking with no subject ("When asked about agents
+# “taking orders,” Johnson replied"): the quoted words are the question's.
+QUESTION_CUE = unread_cue("question-before")
+QUESTION_VERBS = _WORDS["question_verbs"]
+# Its subject in the parse is a noun phrase no mention holds ("which commuters call “the
+# dungeon”"): the words are someone's the article does not name.
+UNNAMED_SUBJECT_CUE = unread_cue("unnamed-subject-before")
 
 
 def bucket(value: int, bounds: tuple[int, ...]) -> str:

@@ -79,21 +79,42 @@ def _cited(found: Cited, rule: str, index: int, c: Context, earlier: Sequence[De
         return Decided(Attribution(None, None, span, mention.kind, found.cue, rule,
                                    chain + (f"'{mention.text}' could not be resolved to a person: left unattributed",)),
                        mention.entity, taught)
-    if _only_english_words(entity):
+    not_a_name = _not_a_name(entity)
+    if not_a_name is not None:
         return Decided(Attribution(None, None, span, mention.kind, found.cue, rule,
-                                   chain + (f"'{entity.name}' is English words no recogniser or title makes a name "
-                                            "(lexicon/common_words.txt): left unattributed",)),
+                                   chain + (f"'{entity.name}' {not_a_name}: left unattributed",)),
                        mention.entity, taught)
     return Decided(Attribution(entity.name, entity.kind, span, mention.kind, found.cue, rule, chain),
                    mention.entity, taught)
 
 
-def _only_english_words(entity: Entity) -> bool:
-    """A person the NER never tagged and no title names, every name of which is common English
-    words ("Another", "Officials", "Correction"): capitalised words, not a name."""
+def _not_a_name(entity: Entity) -> str | None:
+    """Why a person's name is no name, or None.
+
+    Capitalised English words that neither the NER nor a title makes a name ("Another",
+    "Officials", "Correction"); or a line of text: a heading in capitals holding an English word
+    ("DEMOGRAPHICS FAVOR CRUZ", which the NER, misled by the capitals, tags a person), or a Title
+    Case line of three words or more, half of them English words ("Trump Addresses Munich Attack").
+    """
+    if entity.kind != "person" or entity.roles:
+        return None
     common = lexicon.load().common_words
-    return entity.kind == "person" and not entity.tagged_person and not entity.roles \
-        and all(w.lower() in common for form in entity.forms for w in form.split())
+    forms = [form.split() for form in entity.forms]
+    if not entity.tagged_person and all(w.lower() in common for words in forms for w in words):
+        return "is English words no recogniser or title makes a name (lexicon/common_words.txt)"
+    if forms and all(len(words) >= LINE_WORDS and _reads_as_text(words, common) for words in forms):
+        return "reads as a line of text, not a name (English words of lexicon/common_words.txt)"
+    return None
+
+
+LINE_WORDS = 3      # the fewest words of a heading read as a name
+
+
+def _reads_as_text(words: list[str], common: frozenset[str]) -> bool:
+    english = sum(w.lower() in common for w in words)
+    if all(w.isupper() for w in words if w.isalpha()):
+        return english >= 1
+    return 2 * english >= len(words)
 
 
 def _gender_taught(pronoun: Mention, c: Context) -> tuple[int, str] | None:

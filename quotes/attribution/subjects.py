@@ -201,6 +201,14 @@ def parsed_subject(verb: Token, c: Context) -> Mention | None:
     return replace(mention, chain=mention.chain + (f"'{subject.text}' is the subject of '{verb.text}' in the parse",))
 
 
+def unnamed_subject(verb: Token, c: Context) -> bool:
+    """The verb has a subject in the parse that no mention holds: "the station, which commuters
+    call “the dungeon”", "workers say": someone spoke whom the article does not name."""
+    subject = _subject_of(verb, c)
+    return subject is not None and subject.index not in c.quote_of_token \
+        and subject.text.lower() not in RELATIVE_PRONOUNS and not c.entities.near(subject.index, subject.index + 1)
+
+
 def _subject_of(verb: Token, c: Context) -> Token | None:
     """The verb's nsubj dependent; of several (a misparse), the nearest before the verb."""
     subjects = [t for t in c.dependents.get(verb.index, ()) if t.deprel == "nsubj"]
