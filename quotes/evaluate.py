@@ -98,21 +98,29 @@ def _prf(tp: int, n_pred: int, n_gold: int) -> tuple[float, float, float]:
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def _read_jsonl(path: Path) -> list[dict]:
-    out = []
+def _read_text(path: Path) -> str:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise GoldError(f"cannot read {path}: {error}") from error
-    for number, line in enumerate(lines, 1):
+
+
+def _read_jsonl(path: Path) -> list[dict]:
+    return _jsonl_rows(_read_text(path), str(path))
+
+
+def _jsonl_rows(text: str, source: str) -> list[dict]:
+    """One JSON object per non-blank line (`source` names the text in errors)."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         try:
             value = json.loads(line)
         except json.JSONDecodeError as error:
-            raise GoldError(f"{path}, line {number}: not JSON ({error.msg})") from error
+            raise GoldError(f"{source}, line {number}: not JSON ({error.msg})") from error
         if not isinstance(value, dict):
-            raise GoldError(f"{path}, line {number}: not a JSON object")
+            raise GoldError(f"{source}, line {number}: not a JSON object")
         out.append(value)
     return out
 
@@ -290,19 +298,20 @@ def report(result: Evaluation, name: str) -> str:
 def read_predictions(path: Path) -> list[dict]:
     """`quotes extract` JSON Lines, or the JSON list `quotes list --format json` prints (whose
     speakers are the index's, linked across articles)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise GoldError(f"cannot read {path}: {error}") from error
+    return parse_predictions(_read_text(path), str(path))
+
+
+def parse_predictions(text: str, source: str) -> list[dict]:
+    """Rows from the text of a predictions file (`source` names it in errors)."""
     if text.lstrip().startswith("["):
         try:
             rows = json.loads(text)
         except json.JSONDecodeError as error:
-            raise GoldError(f"{path}: not a JSON list ({error.msg})") from error
+            raise GoldError(f"{source}: not a JSON list ({error.msg})") from error
         if not all(isinstance(row, dict) for row in rows):
-            raise GoldError(f"{path}: a JSON list whose items are not all objects")
+            raise GoldError(f"{source}: a JSON list whose items are not all objects")
         return rows
-    return _read_jsonl(path)
+    return _jsonl_rows(text, source)
 
 
 @click.command(name="evaluate")
@@ -334,10 +343,10 @@ def command(predictions, gold_dir, as_json):
     try:
         golds, texts = load_gold(gold)
         if predictions == "-":
-            found = [json.loads(line) for line in sys.stdin if line.strip()]
+            found = parse_predictions(sys.stdin.read(), "standard input")
         else:
             found = read_predictions(Path(predictions))
-    except (GoldError, json.JSONDecodeError) as error:
+    except GoldError as error:
         fail(str(error))
     result = evaluate(found, golds, texts)
     if as_json:

@@ -171,6 +171,9 @@ def test_evaluate_reads_the_rows_quotes_list_prints_and_refuses_misaligned_speak
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["scores"]["name"] == 1.0
+    piped = subprocess.run([sys.executable, "-m", "quotes.evaluate", "-", str(gold_dir), "--json"],
+                           input=rows.read_text(), capture_output=True, text=True)
+    assert piped.returncode == 0 and json.loads(piped.stdout)["scores"]["name"] == 1.0
     (gold_dir / "speakers.jsonl").write_text(json.dumps({"article": "a", "start": 0, "end": 3, "speaker": None}) + "\n")
     result = subprocess.run([sys.executable, "-m", "quotes.evaluate", str(rows), str(gold_dir)],
                             capture_output=True, text=True)
