@@ -186,8 +186,8 @@ def parsed_cue(mention: Mention, index: int, c: Context) -> Span | None:
     """
     tokens = c.doc.tokens
     head = phrase_head(tokens, mention.start_token, mention.end_token)
-    if head is None or head.head is None:
-        return None
+    if head is None or head.head is None or c.first_token[index] >= c.end_token[index]:
+        return None     # no parse, or a quote that holds no token
     while head.deprel in NAME_PARTS and head.head is not None:
         head = tokens[head.head]     # "Jenna Golden, Twitter's director, said": the name is an apposition
     if head.head is None:
