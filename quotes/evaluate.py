@@ -136,7 +136,7 @@ def load_gold(gold_dir: Path) -> tuple[dict[str, list[dict]], dict[str, str]]:
     for g in rows:
         if not all(isinstance(g.get(k), int) for k in ("start", "end")) or "article" not in g:
             raise GoldError(f"{gold_dir / 'gold.jsonl'}: a gold quote without article, start and end: {str(g)[:80]}")
-        golds.setdefault(Path(str(g["article"])).stem, []).append(g)
+        golds.setdefault(article_name(g["article"]), []).append(g)
     if (gold_dir / "speakers.jsonl").is_file():
         _add_speakers(rows, _read_jsonl(gold_dir / "speakers.jsonl"), gold_dir / "speakers.jsonl")
     return golds, texts
@@ -170,6 +170,16 @@ def name_right(predicted: dict, gold: dict) -> bool | None:
     if not gold.get("speaker"):
         return None
     return comparable_name(predicted.get("speaker")) == comparable_name(gold["speaker"]) != ""
+
+
+def article_name(value) -> str:
+    """The gold folder's name of an article: a path's file name, less a .txt, .md or .html ending
+    (an index id such as "nyt_2016-01-19_bush.s" keeps its dots)."""
+    name = Path(str(value)).name
+    for ending in (".txt", ".md", ".html"):
+        if name.endswith(ending):
+            return name[:-len(ending)]
+    return name
 
 
 def _overlap(a: dict, b: dict) -> int:
@@ -230,7 +240,7 @@ def evaluate(predictions: list[dict], golds: dict[str, list[dict]], texts: dict[
     result = Evaluation()
     by_article: dict[str, list[dict]] = {}
     for p in predictions:
-        name = Path(str(p.get("article", ""))).stem
+        name = article_name(p.get("article", ""))
         text = texts.get(name)
         if text is None:
             result.problems["article not in the gold folder (ignored)"] += 1
@@ -281,7 +291,7 @@ def report(result: Evaluation, name: str) -> str:
                   f"speaker, right mention:   {_rate(result.overall.resolved, result.overall.resolved_eligible)}"
                   "   (resolution given the right mention)"]
     lines += ["", f"{'gold source kind':22s}{'gold':>6s}  {'recall':20s}{'mention':20s}{'entity':20s}"
-              + ("speaker | right mention" if speakers else "")]
+              + ("speaker, right mention" if speakers else "")]
     for kind, t in sorted(result.by_source_kind.items(), key=lambda x: -x[1].gold):
         lines.append((f"  {kind:20s}{t.gold:6d}  {_rate(t.matched, t.gold):20s}{_rate(t.mention, t.matched):20s}"
                       f"{_rate(t.entity, t.entity_eligible):20s}"

@@ -162,6 +162,12 @@ def test_evaluate_scores_the_speaker_given_the_right_mention_where_the_gold_name
     assert "speaker, right mention:   0.500 (1/2)" in report(result, "gold")
 
 
+def test_evaluate_keeps_the_dots_of_an_index_article_id():
+    from quotes.evaluate import article_name
+    assert article_name("texts/nyt_2016.01.19_bush.txt") == "nyt_2016.01.19_bush"
+    assert article_name("nyt_2016.01.19_bush.s") == "nyt_2016.01.19_bush.s"
+
+
 def test_evaluate_reads_the_rows_quotes_list_prints_and_refuses_misaligned_speakers(tmp_path):
     gold_dir = _gold_with_speakers(tmp_path, ["Brandon Johnson", "Brandon Johnson", None])
     rows = tmp_path / "rows.json"

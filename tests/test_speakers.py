@@ -429,6 +429,8 @@ def test_a_headline_that_reads_a_person_as_an_organisation_lists_one_speaker_of_
     (["HILLARY RODHAM CLINTON"], True, True),                # a name in capitals
     (["Martin Luther King Jr."], True, True),
     (["Mary Grace Long"], True, True),
+    (["Will Young Jr."], True, True),                        # a suffix is not a word of the line
+    (["JAMES E. WHITE"], True, True),                        # a first name opens a name
 ])
 def test_a_line_of_text_is_no_speaker_name(forms, tagged, is_name):
     from collections import Counter

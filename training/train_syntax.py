@@ -24,8 +24,9 @@ the command can simply be run again after an interruption:
               dev (EWT dev + GUM dev: UPOS for the tagger, LAS for the parser) is kept.
 3. install  - the best models, stripped of this machine's paths, to
               training/work/syntax/final/en_tagger.pt and en_parser.pt; with --install also
-              to quotes/models/ (pipeline.json is not touched: it names the parser's pretrain file,
-              en_glove.pt, which `python training/train.py --only pretrain` installs).
+              to quotes/models/ (pipeline.json is not touched: it names the tagger's and the
+              parser's pretrain file, en_glove.pt, which `python training/train.py --only
+              pretrain` installs).
 4. evaluate - through a plain `stanza.Pipeline` (no patch): the bundled tokenizer + the tagger +
               the identity lemmatizer + the parser on the raw text of EWT test, GUM test and the
               GUM test news/interview documents, and the same from gold tokens; scored with the
@@ -39,12 +40,13 @@ and optimiser but starts the data over with a new shuffle, and neither can run u
 or evaluate the parser after the predicted tags of our own tagger.
 
 The parser reads UPOS, XPOS and feats (`tag_emb_dim` 32), and it learns from and is scored on
-the tags the bundled tagger gives (train.tagged.conllu, dev.tagged.conllu, written by `tag_data`
-before it trains): with gold tags in training and predicted ones in use, a parser in the issue's
-measurements lost 10 LAS points (80.6 to 70.5) behind a 90 UPOS tagger. A parser without tag
-input (`--set tags=none --set tag_emb_dim=0`) reached dev LAS 68.1 after 1,600 steps; this one
-passed that after 400 (training/SYNTAX.md). It is therefore trained after the tagger, and
-retraining the tagger retrains it.
+predicted tags (train.tagged.conllu, dev.tagged.conllu, written by `tag_data` before it trains):
+with gold tags in training and predicted ones in use, a parser in the issue's measurements lost
+10 LAS points (80.6 to 70.5) behind a 90 UPOS tagger. A parser without tag input (`--set
+tags=none --set tag_emb_dim=0`) reached dev LAS 68.1 after 1,600 steps; this one passed that
+after 400 (training/SYNTAX.md). The tags it learns from are PARSER_TAGGER's (the first tagger,
+without vectors, trained first where it is missing); the bundled tagger, with GloVe vectors,
+gives better ones in use. Pointing PARSER_TAGGER at another run retrains the parser.
 """
 from __future__ import annotations
 
@@ -64,7 +66,7 @@ if not __package__:            # run as a file, `python training/train_syntax.py
     import as_package
     __package__ = as_package.register()
 
-from . import conllu, syntax_patch, train_tokenizer
+from . import conllu, pretrain, syntax_patch, train_tokenizer
 from .common import DEFAULT_DATA, MODELS_DIR, REPO, checkout_quotes, fingerprint, gum_split, install_model, load_checkpoint, load_pretrain, save_atomic, save_trainer, stamped
 
 DEFAULT_WORK = REPO / "training" / "work" / "syntax"
@@ -137,7 +139,7 @@ def prepare(data: Path, work: Path) -> str:
 
 def _uses_pretrain(model: Path) -> bool:
     """Whether a saved tagger was trained with pretrained vectors: the parser may use vectors the
-    tagger it reads the tags of was trained without (the bundled tagger has none)."""
+    tagger it learns the tags of was trained without (PARSER_TAGGER has none)."""
     import torch
 
     return bool(torch.load(model, map_location="cpu", weights_only=False)["config"].get("pretrain"))
@@ -222,7 +224,9 @@ class TaggerConfig:
 # at run time, which raised held-out LAS from raw text (EWT test 78.44 -> 78.93, GUM test
 # 80.51 -> 81.12); retraining the parser on the new tagger's tags is about 4 hours on this CPU.
 PARSER_TAGGER = TaggerConfig(run="tagger", pretrain="")
-PARSER_TAGGER_FILE = "en_tagger.plain.pt"       # in work/final/, for training only
+# In work/final/, for training only; named after the run, so pointing PARSER_TAGGER at another
+# run tags the parser's data with that run's tagger (and so retrains the parser).
+PARSER_TAGGER_FILE = f"en_tagger.{PARSER_TAGGER.run}.pt"
 
 
 @dataclass(frozen=True)
@@ -817,7 +821,13 @@ def main(argv: list[str] | None = None) -> int:
     import stanza  # noqa: F401  (configures its logger on import; quieten it afterwards)
     logging.getLogger("stanza").setLevel(logging.WARNING)
     only = tuple(args.only or ("tagger", "parser"))
-    configs = {"tagger": TaggerConfig(), "parser": ParserConfig()}
+    # The bundled runs read the GloVe pretrain file; without it their settings (and so their
+    # checkpoints' keys) would differ and a run would start over. `--set pretrain=` trains without.
+    vectors = args.work.resolve().parent / "pretrain" / f"glove{pretrain.VOCAB_SIZE // 1000}k.pt"
+    if not vectors.exists() and not any(item.startswith("pretrain=") for item in args.set):
+        raise SystemExit(f"the tagger and parser read {vectors}, which is not there: make it with "
+                         "`python training/train.py --only pretrain` (or train without: --set pretrain=)")
+    configs = {"tagger": TaggerConfig(pretrain=str(vectors)), "parser": ParserConfig(pretrain=str(vectors))}
     for kind in only:
         changes = {}
         for item in args.set:

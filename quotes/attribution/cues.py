@@ -12,6 +12,7 @@ from ..records import Span
 from ..speakers.mentions import NOMINAL_DETERMINERS, Mention, after_preposition
 from ..speakers.resolution import document_author
 from .context import Context
+from .features import SUBJECT_RELATIONS
 from .subjects import is_filler, mention_starting, parsed_subject, subject_after, subject_before
 
 _WORDS = lexicon.load().word_classes
@@ -171,7 +172,6 @@ def _organisation_before(mention: Mention, c: Context) -> bool:
     return any(e.kind == "organisation" and e.first_seen < mention.start for e in c.entities.entities)
 
 
-CUE_SUBJECT_RELATIONS = ("nsubj", "nsubj:pass", "csubj")
 PARTICLE_RELATIONS = ("compound:prt", "advmod")
 VERB_PARTICLES = _WORDS["verb_particles"]
 NAME_PARTS = ("appos", "flat")
@@ -195,7 +195,7 @@ def parsed_cue(mention: Mention, index: int, c: Context) -> Span | None:
     verb = tokens[head.head]
     # "“…,” fumed Senator Smith": parsers often read the subject after the verb as its object.
     inverted = head.deprel == "obj" and c.end_token[index] <= verb.index < head.index
-    if (head.deprel not in CUE_SUBJECT_RELATIONS and not inverted) or verb.upos != "VERB" \
+    if (head.deprel not in SUBJECT_RELATIONS and not inverted) or verb.upos != "VERB" \
             or verb.index in c.quote_of_token:
         return None
     first, last = tokens[c.first_token[index]], tokens[c.end_token[index] - 1]

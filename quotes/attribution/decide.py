@@ -211,7 +211,8 @@ def weigh(decided: Decided, options: list[Candidate], cues: dict[tuple[int, int]
     if best.mention is None:
         return Decided(Attribution(None, None, None, None, None, "scorer", (why,), round(best_p, 3), alternatives))
     key = (best.mention.start, best.mention.end)
-    # The quote's speech cue stays the sieves' where the chosen mention has none of its own.
+    # The quote's speech cue: the chosen mention's own, else the verb it is the subject of in the
+    # parse, else the sieves'.
     cue, whys = cues.get(key), (why,)
     if cue is None:
         cue = parsed_cue(best.mention, index, c)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from .. import lexicon
+from ..speakers.names import NAME_SUFFIXES
 from ..records import Attribution, Span
 from ..speakers.mentions import Mention
 from ..speakers.resolution import Entity, campaign_owner, office_holder, resolve_pronoun
@@ -102,7 +103,7 @@ def _not_a_name(entity: Entity) -> str | None:
     forms = [form.split() for form in entity.forms]
     if not entity.tagged_person and all(w.lower() in common for words in forms for w in words):
         return "is English words no recogniser or title makes a name (lexicon/common_words.txt)"
-    if forms and all(len(words) >= LINE_WORDS and _reads_as_text(words, common) for words in forms):
+    if forms and all(_reads_as_text(words, common) for words in forms):
         return "reads as a line of text, not a name (English words of lexicon/common_words.txt)"
     return None
 
@@ -110,7 +111,14 @@ def _not_a_name(entity: Entity) -> str | None:
 LINE_WORDS = 3      # the fewest words of a heading read as a name
 
 
-def _reads_as_text(words: list[str], common: frozenset[str]) -> bool:
+def _reads_as_text(written: list[str], common: frozenset[str]) -> bool:
+    """Three words or more (initials and "Jr." not counted), the first no first name ("Mark Young
+    Long", "JAMES E. WHITE" are names), and English words: one in a line in capitals, half in
+    Title Case."""
+    lex = lexicon.load()
+    words = [w for w in written if len(w.strip(".,")) > 1 and w.lower().strip(".,") not in NAME_SUFFIXES]
+    if len(words) < LINE_WORDS or words[0].lower() in lex.first_name_gender:
+        return False
     english = sum(w.lower() in common for w in words)
     if all(w.isupper() for w in words if w.isalpha()):
         return english >= 1

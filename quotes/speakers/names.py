@@ -54,7 +54,7 @@ def key_words(name: str) -> list[str]:
     words = name_key(name).split()
     while len(words) > 1 and words[-1].strip(",") in NAME_SUFFIXES:
         words = words[:-1]
-    return words
+    return words[:-1] + [words[-1].rstrip(",")]     # "Harris, Jr.": the surname without its comma
 
 
 def title_at_token(tokens: tuple[Token, ...], i: int) -> tuple[int, lexicon.Title] | None:
