@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,7 +161,6 @@ def comparable_name(name) -> str:
     and a leading "the" ignored ('' for none)."""
     if not isinstance(name, str):
         return ""
-    import unicodedata
     folded = " ".join(unicodedata.normalize("NFC", name).translate(QUOTE_MARK_SHAPES).split()).casefold()
     return folded[4:] if folded.startswith("the ") else folded
 
@@ -225,7 +225,6 @@ def entity_right(predicted: dict, gold: dict) -> bool | None:
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     """The span without whitespace, punctuation or symbols at its ends."""
-    import unicodedata
 
     def skip(c: str) -> bool:
         return c.isspace() or unicodedata.category(c)[0] in "PS"

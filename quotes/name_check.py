@@ -10,14 +10,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import lexicon
-from .speakers.names import name_key, title_at
+from .speakers.names import name_key, title_at, without_suffix
 
-_WORDS = lexicon.load().word_classes
 
 COMMON_WORD = "common word"
 TITLE = "title in name"
 GROUP = "group, not a person"
-NAME_SUFFIXES = _WORDS["name_suffixes"]
 
 
 @dataclass(frozen=True)
@@ -76,9 +74,7 @@ def _is_common_word(words: list[str]) -> bool:
 def _title(written: list[str]) -> str | None:
     """The title a person's name holds before its last word ("Sens." of "Sens. John Smith"), plural
     titles included ("Representatives"); a last word may be a surname ("Martin Luther King")."""
-    words = [w.lower() for w in written]
-    while len(words) > 1 and words[-1].strip(".,") in NAME_SUFFIXES:
-        words = words[:-1]      # "Martin Luther King Jr.": "King" is the surname, not the title
+    words = without_suffix([w.lower() for w in written])    # "Martin Luther King Jr.": "King" is the surname
     for i in range(len(words) - 1 if len(words) > 1 else 1):
         for form in (words[i], words[i][:-1] if words[i].endswith("s") else None):
             if form is None:

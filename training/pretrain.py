@@ -51,13 +51,18 @@ def read_glove(vocab_size: int) -> tuple[list[str], "object"]:
     return words, np.ascontiguousarray(vectors, dtype=np.float32)
 
 
+def path(work: Path, vocab_size: int = VOCAB_SIZE) -> Path:
+    """Where build() writes the pretrain file of that many words: work/glove<N>k.pt."""
+    return work / f"glove{vocab_size // 1000}k.pt"
+
+
 def build(work: Path, vocab_size: int = VOCAB_SIZE) -> Path:
     """training/work/pretrain/glove<N>.pt, made once; the file the trainers and the bundle use."""
     import torch
     from stanza.models.common.pretrain import Pretrain, PretrainedWordVocab
     from stanza.models.common.vocab import VOCAB_PREFIX
 
-    target = work / f"glove{vocab_size // 1000}k.pt"
+    target = path(work, vocab_size)
     stamp = target.with_suffix(".json")
     if target.exists() and stamp.exists():
         return target

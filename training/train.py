@@ -102,8 +102,9 @@ def run_syntax(args: argparse.Namespace, step: str) -> None:
     work = args.work / "syntax"
     model = SYNTAX_STEPS[step]
     # The tagger and the parser read the GloVe vectors (issue 29).
-    tagger = train_syntax.TaggerConfig(steps=args.pos_steps, pretrain=str(vectors(args)))
-    parser = train_syntax.ParserConfig(steps=args.depparse_steps, pretrain=str(vectors(args)))
+    glove = str(vectors(args))
+    tagger = train_syntax.TaggerConfig(steps=args.pos_steps, pretrain=glove)
+    parser = train_syntax.ParserConfig(steps=args.depparse_steps, pretrain=glove)
     run_dir = work / "runs" / (tagger if model == "tagger" else parser).run
     if args.fresh and run_dir.exists():
         shutil.rmtree(run_dir)

@@ -823,7 +823,7 @@ def main(argv: list[str] | None = None) -> int:
     only = tuple(args.only or ("tagger", "parser"))
     # The bundled runs read the GloVe pretrain file; without it their settings (and so their
     # checkpoints' keys) would differ and a run would start over. `--set pretrain=` trains without.
-    vectors = args.work.resolve().parent / "pretrain" / f"glove{pretrain.VOCAB_SIZE // 1000}k.pt"
+    vectors = pretrain.path(args.work.resolve().parent / "pretrain")
     if not vectors.exists() and not any(item.startswith("pretrain=") for item in args.set):
         raise SystemExit(f"the tagger and parser read {vectors}, which is not there: make it with "
                          "`python training/train.py --only pretrain` (or train without: --set pretrain=)")

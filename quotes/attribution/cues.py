@@ -12,7 +12,7 @@ from ..records import Span
 from ..speakers.mentions import NOMINAL_DETERMINERS, Mention, after_preposition
 from ..speakers.resolution import document_author
 from .context import Context
-from .features import SUBJECT_RELATIONS
+from .features import subject_verb
 from .subjects import is_filler, mention_starting, parsed_subject, subject_after, subject_before
 
 _WORDS = lexicon.load().word_classes
@@ -190,13 +190,8 @@ def parsed_cue(mention: Mention, index: int, c: Context) -> Span | None:
         return None     # no parse, or a quote that holds no token
     while head.deprel in NAME_PARTS and head.head is not None:
         head = tokens[head.head]     # "Jenna Golden, Twitter's director, said": the name is an apposition
-    if head.head is None:
-        return None
-    verb = tokens[head.head]
-    # "“…,” fumed Senator Smith": parsers often read the subject after the verb as its object.
-    inverted = head.deprel == "obj" and c.end_token[index] <= verb.index < head.index
-    if (head.deprel not in SUBJECT_RELATIONS and not inverted) or verb.upos != "VERB" \
-            or verb.index in c.quote_of_token:
+    verb = subject_verb(head, index, c)
+    if verb is None or verb.upos != "VERB" or verb.index in c.quote_of_token:
         return None
     first, last = tokens[c.first_token[index]], tokens[c.end_token[index] - 1]
     listed = verb.text.lower() in lexicon.load().speech_verbs

@@ -220,20 +220,24 @@ def _modifies_name(m: Mention, head_token, c: Context) -> bool:
     return False
 
 
+def subject_verb(head_token, index: int, c: Context):
+    """The verb whose subject head_token (a phrase's head word) is in the parse, or None. After an
+    inverted verb its object counts: in "“…,” fumed Senator Smith" parsers often read the subject
+    after the verb as its object."""
+    if head_token.head is None:
+        return None
+    verb = c.doc.tokens[head_token.head]
+    inverted = head_token.deprel == "obj" and c.end_token[index] <= verb.index < head_token.index
+    return verb if head_token.deprel in SUBJECT_RELATIONS or inverted else None
+
+
 def _governs_quote(m: Mention, head_token, index: int, c: Context) -> list[str]:
     """The mention is the subject of the verb the quote hangs from in the parse ("“…,” fumed
     Smith", "Smith riffed: “…”"), whether or not the lexicon lists the verb: evidence of a cue
     that generalises to verbs of saying the lexicon has never seen."""
-    tokens = c.doc.tokens
-    if head_token.head is None:
-        return []
-    verb = tokens[head_token.head]
-    # "“…,” fumed Senator Smith": parsers often read the subject after the verb as its object.
-    inverted = head_token.deprel == "obj" and c.end_token[index] <= verb.index < head_token.index
-    if head_token.deprel not in SUBJECT_RELATIONS and not inverted:
-        return []
-    if verb.index in c.quote_of_token or not any(c.quote_of_token.get(d.index) == index
-                                                 for d in c.dependents.get(verb.index, [])):
+    verb = subject_verb(head_token, index, c)
+    if verb is None or verb.index in c.quote_of_token \
+            or not any(c.quote_of_token.get(d.index) == index for d in c.dependents.get(verb.index, [])):
         return []
     listed = verb.text.lower() in lexicon.load().speech_verbs
     return ["subject-of-quote-verb", f"subject-of-quote-verb&{'listed' if listed else 'unlisted'}"]

@@ -48,12 +48,18 @@ _NAME_SPACE = re.compile(r"[.\s]+")
 NAME_SUFFIXES = _WORDS["name_suffixes"]
 
 
+def without_suffix(words: list[str]) -> list[str]:
+    """A name's words (lower case) without the generational suffixes that end it ("Jr.", "III"),
+    so that the last word left is the surname; one word always stays."""
+    while len(words) > 1 and words[-1].strip(".,") in NAME_SUFFIXES:
+        words = words[:-1]
+    return words
+
+
 def key_words(name: str) -> list[str]:
     """The words of a name's key without a generational suffix: "Harry B. Harris Jr." is
     ['harry', 'b', 'harris'], so its surname is Harris, as "Admiral Harris" says."""
-    words = name_key(name).split()
-    while len(words) > 1 and words[-1].strip(",") in NAME_SUFFIXES:
-        words = words[:-1]
+    words = without_suffix(name_key(name).split())
     return words[:-1] + [words[-1].rstrip(",")]     # "Harris, Jr.": the surname without its comma
 
 
