@@ -10,7 +10,9 @@ which `quotes speakers --explain` shows. The rules, in order:
                      where the index holds one form of the name with a middle part (George W. and
                      George H. W. Bush stay apart, and apart from a plain "George Bush")
     short first name "Ben Rhodes" / "Benjamin Rhodes" (lexicon/nicknames.tsv), where the index
-                     holds just those two forms of the name
+                     holds just those two forms of the name; a suffix is no part of it ("Joe
+                     Biden" / "Joseph R. Biden Jr."), but one first name with and without it
+                     is two people ("Donald Trump" / "Donald Trump Jr.")
     lead-in word     "Republican Donald Trump" / "Donald Trump": a word that is no part of a
                      name (a title, a modifier such as a party, a sentence opener) before a
                      full name the index holds
@@ -47,7 +49,7 @@ from functools import lru_cache
 
 from . import lexicon
 from .rows import Link, SpeakerName
-from .speakers.names import name_key, title_at
+from .speakers.names import name_key, title_at, without_suffix
 
 
 Key = tuple[str, str, str]          # (kind, name key, article): the article only for a lone surname
@@ -226,12 +228,13 @@ def _short_first_names(groups: _Groups, people: list[Key]) -> None:
     for key in people:
         words = key[1].split()
         if len(words) >= 2 and words[0] in forms and _person_like(words):
-            rest = " ".join(w for w in words[1:] if len(w) > 1)
+            # "Joseph R. Biden Jr." and "Joe Biden": the suffix is no part of the name compared.
+            rest = " ".join(w for w in without_suffix(words)[1:] if len(w) > 1)
             by_name.setdefault((forms[words[0]], rest), []).append(key)
     for keys in by_name.values():
         roots = {groups.find(k) for k in keys}
-        if len(roots) != 2:
-            continue
+        if len(roots) != 2 or len({root[1].split()[0] for root in roots}) != 2:
+            continue    # a third form to choose between, or one first name twice ("Donald Trump", "Donald Trump Jr.")
         # The short form is the name the person goes by ("Ben Rhodes"); "Benjamin J. Rhodes" is
         # a newspaper's formality.
         formal, short = sorted(roots, key=lambda root: (-len(root[1].split()[0]), root))

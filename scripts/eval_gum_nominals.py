@@ -3,6 +3,7 @@ named before, measured on GUM's gold coreference (news by default; never trained
 
     python scripts/eval_gum_nominals.py                 # GUM news documents, about a minute
     python scripts/eval_gum_nominals.py --genre news --genre interview -v
+    python scripts/eval_gum_nominals.py --descriptions --genre news   # "the Vermont senator" as a source
 
 For every gold mention of a person or organisation that starts with "the" and ends in a common
 noun ("the Indiana governor", "the company") and whose entity GUM names earlier in the document
@@ -103,16 +104,21 @@ def is_definite_nominal(m: GoldMention) -> bool:
     return len(m.words) >= 2 and m.words[0][0].lower() == "the" and m.words[-1][1] == "NOUN"
 
 
-def evaluate(paths: list[Path], verbose: bool) -> Counter:
+def parsed_documents(paths: list[Path]):
+    """Each document's path, text, gold mentions, parse and entities, as `quotes` resolves an article's."""
     from quotes import marks, pipeline
     from quotes.speakers.resolution import resolve
 
-    outcome: Counter = Counter()
     for path in paths:
         text, gold = read_document(path)
-        names: dict[str, list[GoldMention]] = {}
         doc = pipeline.parse(text)
-        entities = resolve(doc, set(), marks.paragraphs(text))
+        yield path, text, gold, doc, resolve(doc, set(), marks.paragraphs(text))
+
+
+def evaluate(paths: list[Path], verbose: bool) -> Counter:
+    outcome: Counter = Counter()
+    for path, text, gold, doc, entities in parsed_documents(paths):
+        names: dict[str, list[GoldMention]] = {}
         for m in gold:
             if is_name(m):
                 names.setdefault(m.entity, []).append(m)
@@ -140,16 +146,64 @@ def evaluate(paths: list[Path], verbose: bool) -> Counter:
     return outcome
 
 
+def evaluate_descriptions(paths: list[Path], verbose: bool) -> Counter:
+    """What the speaker stage makes of every definite description of a person ("the governor",
+    "the New York businessman": "the", a noun of titles.txt) taken as a quote's source, as
+    speakers.resolution.resolve_description resolves it: right (an entity holding a name GUM gives
+    the same entity earlier), wrong (another entity, or anyone where GUM names nobody earlier),
+    left alone where GUM names the entity earlier (missed) or not (rightly alone)."""
+    from quotes.speakers.descriptions import resolve_description
+    from quotes.speakers.mentions import nominal_ending_at
+
+    outcome: Counter = Counter()
+    for path, text, gold, doc, entities in parsed_documents(paths):
+        names: dict[str, list[GoldMention]] = {}
+        token_at = {t.start: t.index for t in doc.tokens}
+        for m in gold:
+            if is_name(m):
+                names.setdefault(m.entity, []).append(m)
+                continue
+            if m.kind != "person" or not is_definite_nominal(m) or m.head() not in token_at:
+                continue
+            ours = nominal_ending_at(doc, token_at[m.head()])
+            if ours is None or not ours.roles or doc.tokens[ours.start_token].text.lower() != "the":
+                continue
+            earlier = [n for n in names.get(m.entity, []) if n.end <= m.start]
+            if not resolve_description(ours, entities, doc):
+                result = "missed" if earlier else "rightly alone"
+            else:
+                spans = [(x.start, x.end) for x in entities.mentions if x.entity == ours.entity]
+                right = bool(earlier) and any(s < n.end and n.start < e for s, e in spans for n in earlier)
+                result = "right" if right else "wrong"
+                if verbose:
+                    print(f"  {result:5s} {path.stem}: {text[m.start:m.end]!r} -> "
+                          f"{entities.entities[ours.entity].name!r} (gold: "
+                          f"{text[earlier[-1].start:earlier[-1].end] if earlier else 'no name before'!r})")
+            outcome[result] += 1
+    return outcome
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--genre", action="append", help="GUM genre(s) to read (default: news)")
     parser.add_argument("--gum", type=Path, default=GUM, help="folder of GUM .conllu files (default: %(default)s)")
     parser.add_argument("-v", "--verbose", action="store_true", help="print every resolved nominal")
+    parser.add_argument("--descriptions", action="store_true",
+                        help="score the speaker stage's reading of definite descriptions of people as sources")
     args = parser.parse_args()
     paths = sorted(p for g in (args.genre or ["news"]) for p in args.gum.glob(f"GUM_{g}_*.conllu"))
     if not paths:
         print(f"no GUM documents of {args.genre or ['news']} in {args.gum}", file=sys.stderr)
         return 1
+    if args.descriptions:
+        outcome = evaluate_descriptions(paths, args.verbose)
+        resolved = outcome["right"] + outcome["wrong"]
+        print(f"{len(paths)} documents, {sum(outcome.values())} definite descriptions of a person taken as sources")
+        for key in ("right", "wrong", "missed", "rightly alone"):
+            print(f"  {key:13s} {outcome[key]:4d}")
+        if resolved:
+            print(f"precision {outcome['right'] / resolved:.3f} ({outcome['right']}/{resolved})")
+        return 0
     outcome = evaluate(paths, args.verbose)
     total = sum(outcome[k] for k in ("right", "wrong", "unresolved", "no mention"))
     print(f"{len(paths)} documents, {total} definite nominals of a person or organisation named earlier")

@@ -297,6 +297,15 @@ def test_a_short_first_name_joins_the_formal_one_and_is_shown():
         == "Bill Daley"                     # two short forms of William: which one, nothing says
 
 
+def test_a_generational_suffix_does_not_keep_a_short_first_name_apart_nor_join_father_and_son():
+    assert linked(("Joseph R. Biden Jr.", "person"), ("Joe Biden", "person"))["Joseph R. Biden Jr."] == "Joe Biden"
+    # One first name with and without "Jr." is two people, whatever other forms the index holds.
+    shown = linked(("Donald Trump", "person"), ("Donald Trump Jr.", "person"), ("Don Trump", "person"))
+    assert shown["Donald Trump Jr."] != shown["Donald Trump"]
+    shown = linked(("Donald Trump", "person"), ("Donald J. Trump", "person"), ("Donald Trump Jr.", "person"))
+    assert shown["Donald Trump Jr."] != shown["Donald Trump"] == shown["Donald J. Trump"]
+
+
 def test_a_name_whose_utf8_was_read_as_windows_1252_is_shown_as_written():
     found = link([SpeakerName("TomÃ¡s Regalado", "person"), SpeakerName("FranÃ\x83Â§ois Hollande", "person")])
     assert found[("", "TomÃ¡s Regalado", "person")].speaker == "Tomás Regalado"

@@ -11,5 +11,6 @@ Where the NER processor ran, its PERSON/ORG tags decide what is a name; without
 it, capitalisation and the lexicon do.
 
 names.py holds name keys and titles; mentions.py finds the mentions in an article;
-resolution.py merges them into entities and resolves nominals, documents and pronouns.
+resolution.py merges them into entities and resolves nominals, documents and pronouns;
+descriptions.py resolves "the New York businessman" to the person the text just named.
 """

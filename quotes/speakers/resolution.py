@@ -452,7 +452,8 @@ def resolve_pronoun(m: Mention, entities: Entities, doc: ParsedArticle, recent: 
         if refers_to in ("organisation", "any"):
             # Not a place: "It says …" after "Chicago" is the order speaking, not the city.
             return entity.kind == "organisation" and not entity.place
-        return entity.is_full_person and entity.gender in (None, m.gender)
+        # A he or she always has a gender; a description may not ("the governor"): anyone fits.
+        return entity.is_full_person and (m.gender is None or entity.gender in (None, m.gender))
 
     if refers_to == "organisation" and document_author(m, entities, doc):
         return
