@@ -121,6 +121,7 @@ class _Run:
     name_start: int | None = None    # where the words after the last title start (None: no name yet)
     roles: list[str] = field(default_factory=list)   # the roles of the titles read
     gender: str | None = None        # the gender the titles give ("Mrs.")
+    nickname: tuple[int, int] | None = None   # the tokens of a quoted nickname inside the name, marks included
 
 
 def _noun_phrase(doc: ParsedArticle, i: int, skip: set[int], stop: int | None = None) -> Mention | None:
@@ -145,11 +146,34 @@ def _read_run(tokens: tuple[Token, ...], i: int, skip: set[int], stop: int) -> _
     """The run of name words and titles from token i, up to stop, a quoted token or the sentence's end."""
     run = _Run(first=i, end=i)
     sentence = tokens[i].sentence
-    while run.end < stop and run.end not in skip and _same_sentence(tokens, run.end, sentence):
+    while run.end < stop and _same_sentence(tokens, run.end, sentence):
         sentence = tokens[run.end].sentence
+        if run.end in skip:
+            if _take_nickname(tokens, run, skip, stop):
+                continue
+            break
         if not (_take_title(tokens, run, skip) or _take_word(tokens, run)):
             break
     return run
+
+
+NICKNAME_OPENERS = frozenset('"“‘\'') | {"``", "''"}
+NICKNAME_CLOSERS = frozenset('"”’\'') | {"''"}
+
+
+def _take_nickname(tokens: tuple[Token, ...], run: _Run, skip: set[int], stop: int) -> bool:
+    """A nickname in quotation marks inside a name, read over: "Marcia "Cia" Price", "John “Tig”
+    Tiegen" (the marks found it as a quote of one word; the name goes on after it)."""
+    j = run.end
+    if run.name_start is None or j + 3 >= stop or tokens[j].text not in NICKNAME_OPENERS \
+            or tokens[j + 2].text not in NICKNAME_CLOSERS or not tokens[j + 1].text.isalpha() \
+            or not _is_capitalised(tokens[j + 1]) or j + 3 in skip or not _is_capitalised(tokens[j + 3]) \
+            or tokens[j + 3].text.lower() in lexicon.load().not_names \
+            or not all(_same_sentence(tokens, k, tokens[j].sentence) for k in range(j + 1, j + 4)):
+        return False
+    run.nickname = (j, j + 3)
+    run.end += 3
+    return True
 
 
 def _take_title(tokens: tuple[Token, ...], run: _Run, skip: set[int]) -> bool:
@@ -257,8 +281,14 @@ def _name_mention(doc: ParsedArticle, run: _Run, prev: str, possessive: bool) ->
         return None
     while len(name_tokens) > 1 and _lead_in(doc, name_tokens):
         name_tokens = name_tokens[1:]
-    # The article's own characters, not tokens joined by spaces ("Holtz-Eakin", not "Holtz - Eakin").
-    name = repaired(" ".join(doc.text[name_tokens[0].start:name_tokens[-1].end].split()))
+    # The article's own characters, not tokens joined by spaces ("Holtz-Eakin", not "Holtz - Eakin"),
+    # without a quoted nickname: "Marcia "Cia" Price" is Marcia Price.
+    text = doc.text[name_tokens[0].start:name_tokens[-1].end]
+    if run.nickname is not None and name_tokens[0].index < run.nickname[0] and run.nickname[1] <= name_tokens[-1].index:
+        text = doc.text[name_tokens[0].start:tokens[run.nickname[0]].start] + " " \
+            + doc.text[tokens[run.nickname[1]].start:name_tokens[-1].end]
+        name_tokens = [t for t in name_tokens if not run.nickname[0] <= t.index < run.nickname[1]]
+    name = repaired(" ".join(text.split()))
     kind = _name_kind(name_tokens, prev, bool(run.roles))
     if kind is None:
         return None
