@@ -448,3 +448,20 @@ def test_a_line_of_text_is_no_speaker_name(forms, tagged, is_name):
     from quotes.speakers.resolution import Entity
     entity = Entity("person", forms=Counter(forms), tagged_person=tagged)
     assert (_not_a_name(entity) is None) == is_name
+
+
+def test_a_document_speaks_for_the_organisation_it_names_but_not_for_a_platform_after_its_owner():
+    from quotes import marks, pipeline
+    from quotes.speakers.mentions import nominal_ending_at
+    from quotes.speakers.resolution import resolve, resolve_document
+    text = ("The New York Times criticised the plan on Sunday. A Times editorial called it flawed.\n\n"
+            "Lincoln High School closed after the storm. The school’s Facebook post called it a hard week.")
+    doc = pipeline.parse(text)
+    entities = resolve(doc, set(), marks.paragraphs(text))
+    head = {t.text: t.index for t in doc.tokens}
+    editorial = nominal_ending_at(doc, head["editorial"])
+    resolve_document(editorial, entities, doc)
+    assert entities.entity_of(editorial).name == "New York Times"
+    post = nominal_ending_at(doc, head["post"])
+    resolve_document(post, entities, doc)
+    assert entities.entity_of(post) is None       # the school's post, not Facebook's

@@ -325,15 +325,19 @@ def resolve_nominal(m: Mention, mentions: list[Mention], entities: list[Entity])
 def resolve_document(m: Mention, entities: Entities, doc: ParsedArticle) -> None:
     """A document speaks for its author: "the mayor's order urges …", then "the order affirms …".
 
-    The author is the person or organisation named as its possessor; a later mention
+    The author is the person or organisation named as its possessor, or the organisation named
+    in it ("a Times article"); a later mention
     of the same kind of document, with no possessor, goes to the same author.
     """
     head = doc.tokens[m.end_token - 1].text.lower()
     if head not in lexicon.load().cue_nouns:
         return
+    # "the school's Facebook post": a possessor, named or not, is the author, not the platform.
+    possessed = any(is_possessive(t) for t in doc.tokens[m.start_token:m.end_token - 1])
     for x in entities.mentions:
         inside = m.start_token <= x.start_token and x.end_token < m.end_token
-        if inside and x.entity is not None and (x.possessive or is_possessive(doc.tokens[x.end_token])):
+        if inside and x.entity is not None and (x.possessive or is_possessive(doc.tokens[x.end_token])
+                                                or (not possessed and _publisher(x, entities))):
             entities.authors[head] = x.entity
             m.entity = x.entity
             m.chain = (f"'{m.text}' → {entities.entities[x.entity].name} (author of the {head})",)
@@ -349,6 +353,13 @@ def resolve_document(m: Mention, entities: Entities, doc: ParsedArticle) -> None
     if head in entities.authors:
         m.entity = entities.authors[head]
         m.chain = (f"'{m.text}' → {entities.entities[m.entity].name} (author of the {head} named earlier)",)
+
+
+def _publisher(x: Mention, entities: Entities) -> bool:
+    """An organisation, not a place, named inside a document's noun phrase: "a Times article",
+    "a CNN poll" (a person so named is what the document is about: "the Clinton emails")."""
+    entity = entities.entities[x.entity] if x.entity is not None else None
+    return x.kind == "organisation" and entity is not None and entity.kind == "organisation" and not entity.place
 
 
 def _releaser(head: str, m: Mention, entities: Entities, doc: ParsedArticle) -> int | None:
