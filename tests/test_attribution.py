@@ -232,3 +232,11 @@ def test_a_noun_in_ly_before_the_cue_is_the_source_not_an_adverb_to_skip():
 def test_a_source_noun_phrase_ends_where_a_time_expression_begins(text, source):
     quote = pipeline.extract(text)[0]
     assert quote.attribution.mention is not None and quote.attribution.mention.text == source
+
+
+def test_a_description_left_unattributed_says_why():
+    text, _, result = analyse(QUOTE_FIXTURES[0].parent / "descriptions.txt")
+    actor = next(q for q in result.quotes if q.text.startswith("He listened"))
+    assert actor.attribution.speaker is None
+    assert any("is a description, and the subject before it, 'Abraham Lincoln', is not who it describes" in step
+               for step in actor.attribution.chain), actor.attribution.chain

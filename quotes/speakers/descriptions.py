@@ -51,6 +51,7 @@ def resolve_description(m: Mention, entities: Entities, doc: ParsedArticle, rece
             and not any(set(key_words(f)) & modifiers for f in entity.forms)
 
     found, why = None, ""
+    declined = "no person is named as a subject in the sentences just before it"
     for sentence in (m.sentence, m.sentence - 1, None, m.sentence - 2):
         if sentence is None:
             if recent and fits(recent[-1]):
@@ -69,8 +70,12 @@ def resolve_description(m: Mention, entities: Entities, doc: ParsedArticle, rece
         if subject is not None:
             if fits(subject.entity):
                 found, why = subject.entity, f"the subject '{subject.text}', {_sentences_back(m.sentence - sentence)}"
+            else:
+                declined = (f"the subject before it, '{subject.text}', is not who it describes (a pronoun, "
+                            "a name it uses, another role or gender, or no person)")
             break
     if found is None:
+        m.chain = m.chain + (f"'{m.text}' is a description, and {declined}",)
         return False
     m.entity = found
     m.chain = m.chain + (f"'{m.text}' → {entities.entities[found].name} (a description: {why})",)
