@@ -9,8 +9,9 @@ from dataclasses import replace
 from .. import lexicon
 from ..document import phrase_head
 from ..speakers.mentions import Mention
+from ..speakers.names import shouted
 from ..speakers.resolution import resolve_pronoun
-from .context import Context
+from .context import DASHES, Context
 
 _WORDS = lexicon.load().word_classes
 
@@ -125,6 +126,8 @@ def mention_features(m: Mention, index: int, c: Context, rank: str, previous: in
         out.append("place")
     if m.tagged_person:
         out.append("ner-person")
+    if is_dateline(m, c):
+        out.append(DATELINE)
     entity = c.entities.entity_of(m)
     if m.kind != "pronoun" and entity is None:
         out.append("unresolved")
@@ -137,6 +140,21 @@ def mention_features(m: Mention, index: int, c: Context, rank: str, previous: in
     out += _verb_features(m, c)
     out += _parse_features(m, index, c)
     return out
+
+
+DATELINE = "dateline"
+
+
+def is_dateline(m: Mention, c: Context) -> bool:
+    """"WASHINGTON (AP) —", "BROADWAY BEAT—": words in capitals that open a paragraph and end at a
+    dash (after an agency in brackets) are a dateline or a section's label, never a speaker. A
+    transcript's "WALLACE:" ends at a colon."""
+    tokens = c.doc.tokens
+    k = m.end_token
+    if k + 2 < len(tokens) and tokens[k].text == "(" and tokens[k + 2].text == ")":
+        k += 3
+    opens = m.start_token == 0 or c.paragraph_of_token[m.start_token - 1] != c.paragraph_of_token[m.start_token]
+    return opens and k < len(tokens) and tokens[k].text in DASHES and shouted(m.text)
 
 
 def _opens_sentence(m: Mention, c: Context) -> bool:
