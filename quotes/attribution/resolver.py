@@ -70,6 +70,11 @@ def options(pronoun: Mention, rules_entity: int | None, entities: Entities, doc:
     for e in recent:
         if e not in nearest:
             order.append(e)
+    # A they or it is no one person, a he or she no organisation: such an entity is no candidate
+    # ("They 'participated personally'" after Cheryl Mills is lawyers, not her; a singular they
+    # stays unattributed).
+    wants = "organisation" if refers_to in ("organisation", "any") else "person"
+    order = [e for e in order if entities.entities[e].kind == wants or e == rules_entity]
     sentence_starts = _sentence_openers(entities, {x.sentence for x in nearest.values()})
     # "He criticised Trump": a name later in the pronoun's own sentence is someone else.
     later = set()
