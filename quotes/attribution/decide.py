@@ -27,7 +27,7 @@ from ..speakers.mentions import Mention
 from .context import Context, after, before
 from .loglinear import MIN_PROBABILITY, Candidate, Decision, Scorer, ScorerError, from_file  # noqa: F401
 from .cues import cues_with_mentions, parsed_cue
-from .features import (DATELINE, OWN_CUE_UNREAD, QUESTION_CUE, QUESTION_VERBS, UNNAMED_SUBJECT_CUE, UNRESOLVED, in_reach,
+from .features import (DATELINE, MEDIUM, OWN_CUE_UNREAD, QUESTION_CUE, QUESTION_VERBS, UNNAMED_SUBJECT_CUE, UNRESOLVED, in_reach,
                        mention_features, quote_features, side_ranks, unread_cue)
 from .subjects import unnamed_subject
 from .findings import Cited, Decided, rule_name
@@ -53,6 +53,8 @@ def overrule_bar(candidate: Candidate, sieves_choice: Candidate) -> str | None:
         return "a place"
     if DATELINE in features:
         return "a dateline or a section's label in capitals, before a dash"
+    if MEDIUM in features:
+        return "where the words appeared ('on Twitter:'), not who said them"
     if "other-paragraph" in features and "previous-speaker" not in features:
         return "in another paragraph, and not the previous quote's speaker"
     if OWN_CUE_UNREAD in features:

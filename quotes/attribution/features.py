@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from .. import lexicon
 from ..document import phrase_head
-from ..speakers.mentions import Mention
+from ..speakers.mentions import Mention, preposition_before
 from ..speakers.names import shouted
 from ..speakers.resolution import resolve_pronoun
 from .context import DASHES, Context
@@ -128,6 +128,8 @@ def mention_features(m: Mention, index: int, c: Context, rank: str, previous: in
         out.append("ner-person")
     if is_dateline(m, c):
         out.append(DATELINE)
+    if is_medium(m, c):
+        out.append(MEDIUM)
     entity = c.entities.entity_of(m)
     if m.kind != "pronoun" and entity is None:
         out.append("unresolved")
@@ -155,6 +157,20 @@ def is_dateline(m: Mention, c: Context) -> bool:
         k += 3
     opens = m.start_token == 0 or c.paragraph_of_token[m.start_token - 1] != c.paragraph_of_token[m.start_token]
     return opens and k < len(tokens) and tokens[k].text in DASHES and shouted(m.text)
+
+
+MEDIUM = "medium"
+# "by Times' Ben Sisario:", "according to Lynch:" and "A lesson from Loretta Lynch:" name the
+# speaker; "on Twitter:" and "in a Facebook post:" name where the words appeared.
+PLACE_PREPOSITIONS = _WORDS["place_prepositions"]
+
+
+def is_medium(m: Mention, c: Context) -> bool:
+    """"celebrated the vote on Twitter: “…”": a mention after "on", "in" … that a colon or dash
+    ends is where the words appeared, not who said them."""
+    tokens = c.doc.tokens
+    return m.end_token < len(tokens) and tokens[m.end_token].text in (":",) + DASHES \
+        and preposition_before(c.doc, m.start_token) in PLACE_PREPOSITIONS
 
 
 def _opens_sentence(m: Mention, c: Context) -> bool:

@@ -20,7 +20,7 @@ from ..speakers.mentions import POSSESSIVE, Mention, nominal_ending_at, nominal_
 from .context import (DASHES, SENTENCE_FINAL, WINDOW_BEFORE, Context, after, before, ends_sentence, first_token_of,
                       next_quote_follows, single_word, starts_sentence)
 from .cues import cue_lacks_subject, find_cue
-from .features import is_dateline
+from .features import is_dateline, is_medium
 from .findings import Cited, Decided, Finding, Labelled
 from .follows import continued_quote, follow_on_paragraph, same_paragraph
 from .speech import scare_quote
@@ -151,7 +151,7 @@ def colon_lead_in(index: int, c: Context, earlier: Sequence[Decided]) -> Cited |
     mention = c.entities.by_end_token.get(window[-2].index)
     if mention is None or mention.kind in ("pronoun",) or object_in_parse(mention, c):
         return None
-    if is_dateline(mention, c):
+    if is_dateline(mention, c) or is_medium(mention, c):
         return None
     return Cited(mention, Span(window[-1].start, window[-1].end, window[-1].text))
 

@@ -482,14 +482,20 @@ PREPOSITIONS = _WORDS["prepositions"]
 
 def after_preposition(doc: ParsedArticle, first: int) -> bool:
     """True for a mention inside a prepositional phrase: "with CNN's Anderson Cooper", "of the mayor"."""
+    return preposition_before(doc, first) is not None
+
+
+def preposition_before(doc: ParsedArticle, first: int) -> str | None:
+    """The preposition (lower case) whose phrase the mention at token first is in, or None."""
     k = first - 1
     # Step back over a possessor ("CNN ’s") or a determiner to the word that governs the phrase.
     for _ in range(4):
         if k < 0:
-            return False
+            return None
         word = doc.tokens[k].text
         if word in POSSESSIVE or word.lower() in DETERMINERS or (_is_capitalised(doc.tokens[k]) and k < first - 1):
             k -= 1
             continue
         break
-    return k >= 0 and doc.tokens[k].text.lower() in PREPOSITIONS
+    word = doc.tokens[k].text.lower() if k >= 0 else ""
+    return word if word in PREPOSITIONS else None
