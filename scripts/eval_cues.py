@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def listed(cue_text: str, lex) -> bool:
     """Whether the lexicon names this gold cue (a verb form, cue noun, phrase or punctuation)."""
-    words = [w for w in re.findall(r"[\w’'-]+", cue_text.lower())]
+    words = re.findall(r"[\w’'-]+", cue_text.lower())
     if not words:
         return True         # ":" or a dash: the layout rules' cues
     if any(w in lex.speech_verbs or w in lex.cue_nouns for w in words):

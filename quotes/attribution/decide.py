@@ -27,8 +27,8 @@ from ..speakers.mentions import Mention
 from .context import Context, after, before
 from .loglinear import MIN_PROBABILITY, Candidate, Decision, Scorer, ScorerError, from_file  # noqa: F401
 from .cues import cues_with_mentions, parsed_cue
-from .features import (DATELINE, MEDIUM, OWN_CUE_UNREAD, QUESTION_CUE, QUESTION_VERBS, UNNAMED_SUBJECT_CUE, UNRESOLVED, in_reach,
-                       mention_features, quote_features, side_ranks, unread_cue)
+from .features import (DATELINE, MEDIUM, OWN_CUE_UNREAD, QUESTION_CUE, QUESTION_VERBS, UNNAMED_SUBJECT_CUE,
+                       UNRESOLVED, in_reach, mention_features, quote_features, side_ranks, unread_cue)
 from .subjects import unnamed_subject
 from .findings import Cited, Decided, rule_name
 from .speaker import speaker

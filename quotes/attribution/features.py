@@ -11,7 +11,7 @@ from ..document import phrase_head
 from ..speakers.mentions import Mention, preposition_before
 from ..speakers.names import shouted
 from ..speakers.resolution import resolve_pronoun
-from .context import DASHES, Context
+from .context import DASHES, Context, first_token_of
 
 _WORDS = lexicon.load().word_classes
 
@@ -155,8 +155,8 @@ def is_dateline(m: Mention, c: Context) -> bool:
     k = m.end_token
     if k + 2 < len(tokens) and tokens[k].text == "(" and tokens[k + 2].text == ")":
         k += 3
-    opens = m.start_token == 0 or c.paragraph_of_token[m.start_token - 1] != c.paragraph_of_token[m.start_token]
-    return opens and k < len(tokens) and tokens[k].text in DASHES and shouted(m.text)
+    return first_token_of(c.paragraph_of_token[m.start_token], c) == m.start_token \
+        and k < len(tokens) and tokens[k].text in DASHES and shouted(m.text)
 
 
 MEDIUM = "medium"

@@ -14,7 +14,7 @@ from .. import lexicon
 from ..speakers.names import NAME_SUFFIXES
 from ..records import Attribution, Span
 from ..speakers.mentions import Mention
-from ..speakers.descriptions import resolve_description
+from ..speakers.descriptions import is_description, resolve_description
 from ..speakers.resolution import Entity, campaign_owner, office_holder, resolve_pronoun
 from . import resolver
 from .context import Context
@@ -60,8 +60,8 @@ def _cited(found: Cited, rule: str, index: int, c: Context, earlier: Sequence[De
             mention = resolver.with_choice(mention, verdict, c.entities)
         taught = _gender_taught(mention, c)
         mention = _sentence_subject_for(mention, index, c)
-    if mention.kind == "nominal" and mention.entity is None and mention.roles:
-        mention = replace(mention, chain=mention.chain)
+    if is_description(mention, c.doc):
+        mention = replace(mention)      # resolved in place: the article's own mention stays as it was
         resolve_description(mention, c.entities, c.doc, _recent_speakers(index, c, earlier))
     entity = c.entities.entity_of(mention)
     span = Span(mention.start, mention.end, mention.text)

@@ -47,7 +47,8 @@ def resolve_description(m: Mention, entities: Entities, doc: ParsedArticle, rece
     def fits(index: int | None) -> bool:
         entity = entities.entities[index] if index is not None else None
         return entity is not None and entity.kind == "person" and entity.is_full_person and not entity.roles \
-            and (entity.tagged_person or entity.gender is not None) and (gender is None or entity.gender in (None, gender)) \
+            and (entity.tagged_person or entity.gender is not None) \
+            and (gender is None or entity.gender in (None, gender)) \
             and not any(set(key_words(f)) & modifiers for f in entity.forms)
 
     found, why = None, ""
@@ -102,7 +103,8 @@ def _sentence_subject(m: Mention, sentence: int, entities: Entities, doc: Parsed
         head = phrase_head(doc.tokens, x.start_token, x.end_token)
         if head is not None and head.deprel in ("nsubj", "nsubj:pass"):
             first = x
-        elif (head is None or head.deprel is None) and (x.start_token == 0 or doc.tokens[x.start_token - 1].sentence != sentence):
+        elif (head is None or head.deprel is None) \
+                and (x.start_token == 0 or doc.tokens[x.start_token - 1].sentence != sentence):
             first = x       # no parse here: the name that opens the sentence ("Mike Pence says …")
     return first
 
