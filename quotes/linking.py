@@ -95,12 +95,8 @@ def _shown_as(name: str, speaker: str) -> str:
 
 
 def _key(n: SpeakerName) -> Key:
-    key = _joined_initials(name_key(n.name).translate(APOSTROPHES))
+    key = _joined_initials(name_key(n.name))
     return (n.kind, key, n.article if n.kind == "person" and len(key.split()) == 1 else "")
-
-
-# Outlets print a name's apostrophe straight or curly ("O'Malley", "O’Malley"): one name.
-APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
 def _joined_initials(key: str) -> str:

@@ -80,6 +80,7 @@ MIXES: dict[str, dict[str, int]] = {
     "gold": {"gum-train": 1, "ewt-train": 1},
     "silver": {"polnear-train": 1},
     "all-gold3": {"polnear-train": 1, "gum-train": 3, "ewt-train": 3},
+    "all-gold6": {"polnear-train": 1, "gum-train": 6, "ewt-train": 6},
 }
 DEFAULT_MIX = "all-gold3"
 # Sets that pick the best checkpoint (gold annotation, UNER-like conventions).

@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from .. import lexicon
 from ..document import Token, phrase_head
-from ..speakers.mentions import NOMINAL_DETERMINERS, Mention, after_preposition, nominal_ending_at, nominal_starting_at
+from ..speakers.mentions import (NOMINAL_DETERMINERS, Mention, after_preposition, nominal_ending_at, nominal_starting_at,
+                                 preposition_index)
 from ..speakers.resolution import resolve_document, resolve_nominal
 from .context import Context
 
@@ -20,6 +21,7 @@ BE = _WORDS["be"]
 RELATIVE_PRONOUNS = _WORDS["relative_pronouns"]
 APPOSITIVE_OPENERS = _WORDS["appositive_openers"]
 INVERSION_FOLLOWERS = _WORDS["inversion_followers"]
+ADJUNCT_PREPOSITIONS = _WORDS["adjunct_prepositions"]
 # Verbs that share the subject of the verb they depend on in UD: "Trump called it … and added",
 # "she went on to say".
 SUBJECT_SHARING = ("conj", "xcomp")
@@ -66,7 +68,21 @@ def subject_before(window: list[Token], k: int, c: Context) -> Mention | None:
         mention = _before_appositive(window, j, c)
     if mention is None:
         mention = nominal(nominal_ending_at(c.doc, window[j].index), c)
+    if mention is not None and window[0].index < mention.start_token:
+        return _past_adjunct(mention, window[0].index, c)
     return mention
+
+
+def _past_adjunct(mention: Mention, window_start: int, c: Context) -> Mention | None:
+    """The subject before a phrase of time, place or occasion that ends just before the verb:
+    "Trump at the time said", "a Democratic staffer in the room wondered" name Trump and the
+    staffer, never "the time" or "the room"; with no subject before the phrase, nobody."""
+    k = preposition_index(c.doc, mention.start_token)
+    if k is None or c.doc.tokens[k].text.lower() not in ADJUNCT_PREPOSITIONS:
+        return mention
+    if k - 1 < window_start or c.doc.tokens[k - 1].sentence != mention.sentence:
+        return None
+    return c.entities.by_end_token.get(k - 1) or nominal(nominal_ending_at(c.doc, k - 1), c)
 
 
 def _relative_pronoun(window: list[Token], j: int, c: Context) -> Mention | None:

@@ -487,6 +487,12 @@ def after_preposition(doc: ParsedArticle, first: int) -> bool:
 
 def preposition_before(doc: ParsedArticle, first: int) -> str | None:
     """The preposition (lower case) whose phrase the mention at token first is in, or None."""
+    k = preposition_index(doc, first)
+    return doc.tokens[k].text.lower() if k is not None else None
+
+
+def preposition_index(doc: ParsedArticle, first: int) -> int | None:
+    """The token index of the preposition whose phrase the mention at token first is in, or None."""
     k = first - 1
     # Step back over a possessor ("CNN ’s") or a determiner to the word that governs the phrase.
     for _ in range(4):
@@ -497,5 +503,4 @@ def preposition_before(doc: ParsedArticle, first: int) -> str | None:
             k -= 1
             continue
         break
-    word = doc.tokens[k].text.lower() if k >= 0 else ""
-    return word if word in PREPOSITIONS else None
+    return k if k >= 0 and doc.tokens[k].text.lower() in PREPOSITIONS else None

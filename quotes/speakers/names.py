@@ -39,12 +39,14 @@ def repaired(name: str) -> str:
 
 def name_key(name: str) -> str:
     """Comparison key of a name: 'J.B. Pritzker' and 'JB Pritzker' match, and so do 'Felipe Calderón'
-    and 'Felipe Calderon' (outlets drop accents)."""
+    and 'Felipe Calderon' (outlets drop accents) and "O'Neill" and 'O’Neill' (one outlet, or one
+    article, prints the apostrophe straight, another curly)."""
     unaccented = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return _NAME_SPACE.sub(" ", unaccented.replace(".", "")).strip().lower()
+    return _NAME_SPACE.sub(" ", unaccented.replace(".", "").translate(APOSTROPHES)).strip().lower()
 
 
 _NAME_SPACE = re.compile(r"[.\s]+")
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 NAME_SUFFIXES = _WORDS["name_suffixes"]
 
 
