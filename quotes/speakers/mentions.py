@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .. import lexicon
 from ..document import ParsedArticle, Token
-from .names import SMALL_WORDS, repaired, title_at_token
+from .names import SMALL_WORDS, repaired, split_abbreviation, title_at_token
 
 _WORDS = lexicon.load().word_classes
 
@@ -364,8 +364,11 @@ PERSON_STARTS = {"B-PERSON", "S-PERSON", "B-PER", "S-PER"}
 
 
 def _same_sentence(tokens: tuple[Token, ...], k: int, sentence: int) -> bool:
-    """Token k is in the sentence, or the tokenizer wrongly ended one after "Rep.", "Gov." or an initial."""
+    """Token k is in the sentence, or the tokenizer wrongly ended one after "Rep.", "Gov." or an
+    initial, or after a title's abbreviation it split from its period ("Capt" ".")."""
     if tokens[k].sentence == sentence:
+        return True
+    if k >= 2 and split_abbreviation(tokens, k - 2):
         return True
     previous = tokens[k - 1].text if k > 0 else ""
     initial = len(previous) == 2 and previous[0].isupper() and previous[1] == "."

@@ -66,11 +66,21 @@ def key_words(name: str) -> list[str]:
 
 
 def title_at_token(tokens: tuple[Token, ...], i: int) -> tuple[int, lexicon.Title] | None:
-    """The longest title starting at token i, as (number of tokens, Title)."""
+    """The longest title starting at token i, as (number of tokens, Title); an abbreviation the
+    tokenizer split from its period ("Capt" "." for "Capt.") is two tokens."""
     lex = lexicon.load()
+    if split_abbreviation(tokens, i):
+        return 2, lex.titles[(tokens[i].text.lower() + ".",)]
     if tokens[i].text.lower() not in lex.title_first_words:
         return None         # most tokens: no title starts with this word
     return title_at([t.text.lower() for t in tokens[i:i + lex.title_max_words]], 0)
+
+
+def split_abbreviation(tokens: tuple[Token, ...], i: int) -> bool:
+    """Token i is a title's abbreviation whose period the tokenizer split off, often ending the
+    sentence there: "said Capt" "." "Omar Reyes"."""
+    return i + 1 < len(tokens) and tokens[i + 1].text == "." \
+        and (tokens[i].text.lower() + ".",) in lexicon.load().titles
 
 
 def title_at(words: list[str], i: int) -> tuple[int, lexicon.Title] | None:
