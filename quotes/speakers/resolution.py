@@ -173,10 +173,12 @@ def _first_name_gender(m: Mention) -> str | None:
 
 
 def _match_full_name(entities: list[Entity], name: str) -> int | None:
-    """An entity with the same full name, the same surname and a compatible first name, or a
-    name of two or more words that is the end of the other ("Wasserman Schultz" and "Debbie
-    Wasserman Schultz")."""
+    """An entity with the same full name, the same surname and a compatible first name (the
+    same, an initial of it, or another form of it: "Ken Starr" and "Kenneth Starr",
+    lexicon/nicknames.tsv), or a name of two or more words that is the end of the other
+    ("Wasserman Schultz" and "Debbie Wasserman Schultz")."""
     parts = key_words(name)
+    forms = lexicon.load().first_name_forms
     for index, entity in enumerate(entities):
         if entity.kind != "person":
             continue
@@ -185,7 +187,8 @@ def _match_full_name(entities: list[Entity], name: str) -> int | None:
             if other == parts:
                 return index
             if len(other) > 1 and other[-1] == parts[-1] and (other[0] == parts[0] or other[0][0] == parts[0][0]
-                                                              and min(len(other[0]), len(parts[0])) <= 2):
+                                                              and min(len(other[0]), len(parts[0])) <= 2
+                                                              or parts[0] in forms.get(other[0], ())):
                 return index
             shorter, longer = sorted((parts, other), key=len)
             if len(shorter) > 1 and len(longer) > len(shorter) and longer[-len(shorter):] == shorter:
