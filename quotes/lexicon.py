@@ -99,7 +99,8 @@ WORD_CLASSES = ("be", "passive_auxiliaries", "relative_pronouns", "appositive_op
                 "subject_clause_openers", "object_pronouns", "clause_ends", "not_verbs", "subordinators",
                 "after_quote_clause_openers", "sentence_final", "determiners", "possessive_marks", "name_particles",
                 "nominal_determiners", "prepositions", "small_words", "name_suffixes", "time_words",
-                "office_nouns", "verb_particles", "question_verbs", "place_prepositions", "adjunct_prepositions")
+                "office_nouns", "verb_particles", "question_verbs", "place_prepositions", "adjunct_prepositions",
+                "regnal_titles")
 
 
 def _word_classes(lines: list[str]) -> dict[str, frozenset[str]]:

@@ -288,6 +288,10 @@ def _name_mention(doc: ParsedArticle, run: _Run, prev: str, possessive: bool) ->
         text = doc.text[name_tokens[0].start:tokens[run.nickname[0]].start] + " " \
             + doc.text[tokens[run.nickname[1]].start:name_tokens[-1].end]
         name_tokens = [t for t in name_tokens if not run.nickname[0] <= t.index < run.nickname[1]]
+    if len(name_tokens) == 1 and name_tokens[0].index == run.name_start and run.name_start > run.first \
+            and tokens[run.name_start - 1].text.lower() in REGNAL_TITLES:
+        # "Pope Francis", "Prince Harry", "Queen Elizabeth": the title is how the one name is known.
+        text = doc.text[tokens[run.name_start - 1].start:name_tokens[-1].end]
     name = repaired(" ".join(text.split()))
     kind = _name_kind(name_tokens, prev, bool(run.roles))
     if kind is None:
@@ -481,6 +485,7 @@ def _name_kind(name_tokens: list[Token], prev: str, titled: bool) -> str | None:
 
 
 PREPOSITIONS = _WORDS["prepositions"]
+REGNAL_TITLES = _WORDS["regnal_titles"]
 
 
 def after_preposition(doc: ParsedArticle, first: int) -> bool:

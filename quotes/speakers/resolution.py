@@ -14,6 +14,7 @@ from .mentions import NOMINAL_DETERMINERS, Mention, after_preposition, find_ment
 from .names import key_words, name_key, shortens, shouted, strip_article, title_at_token
 
 _WORDS = lexicon.load().word_classes
+REGNAL_TITLES = _WORDS["regnal_titles"]
 APPOSITIVE_ENDS = (",", ".", ";")
 
 
@@ -41,6 +42,8 @@ class Entity:
         endings = {k[i:] for k in keys.values() for i in range(1, len(k))}
         full = [f for f in self.forms if len(keys[f]) > 1 and keys[f] not in endings] \
             or [f for f in self.forms if not any(shortens(f, other) for other in self.forms)] or list(self.forms)
+        # "Prince Alwaleed" is one name with its title: "Alwaleed bin Talal", where given, is fuller.
+        full = [f for f in full if keys[f][0] not in REGNAL_TITLES] or full
         best = max(full, key=lambda f: (not shouted(f), self.forms[f], len(f)))
         # A transcript's "WALLACE:" is a convention of the page; the person is Wallace.
         return best.title() if self.kind == "person" and shouted(best) else best
@@ -186,6 +189,8 @@ def _match_full_name(entities: list[Entity], name: str) -> int | None:
             other = key_words(form)
             if other == parts:
                 return index
+            if len(parts) == 2 and parts[0] in REGNAL_TITLES and parts[1] in (other[0], other[-1]):
+                return index        # "Prince Alwaleed" after "Alwaleed bin Talal"
             if len(other) > 1 and other[-1] == parts[-1] and (other[0] == parts[0] or other[0][0] == parts[0][0]
                                                               and min(len(other[0]), len(parts[0])) <= 2
                                                               or parts[0] in forms.get(other[0], ())):
