@@ -389,10 +389,11 @@ def _evidence(groups: _Groups, keys: list[Key], pronouns: bool = True) -> tuple[
 
 
 def _person_like(words: list[str]) -> bool:
-    """Words that can make a person's name: letters (and ' ’ -) only, none a sentence opener,
-    modifier or organisation word ("Islamic State", "Clinton Breaks With Obama" are not)."""
+    """Words of a name key that can make a person's name: letters (and ' -) only, none a sentence
+    opener, modifier or organisation word ("Islamic State", "Clinton Breaks With Obama" are not).
+    name_key has made every apostrophe straight."""
     lex = lexicon.load()
-    return all(w[:1].isalpha() and w[-1:].isalpha() and w.replace("'", "").replace("’", "").replace("-", "").isalpha()
+    return all(w[:1].isalpha() and w[-1:].isalpha() and w.replace("'", "").replace("-", "").isalpha()
                and w not in lex.not_names
                and w not in lex.title_modifiers and w not in _organisation_words() for w in words)
 

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 
 from .. import lexicon
 from ..document import ParsedArticle
-from .mentions import NOMINAL_DETERMINERS, Mention, after_preposition, find_mentions, is_possessive, make_mention
+from .mentions import (NOMINAL_DETERMINERS, REGNAL_TITLES, Mention, after_preposition, find_mentions, is_possessive,
+                       make_mention)
 from .names import key_words, name_key, shortens, shouted, strip_article, title_at_token
 
 _WORDS = lexicon.load().word_classes
-REGNAL_TITLES = _WORDS["regnal_titles"]
 APPOSITIVE_ENDS = (",", ".", ";")
 
 
